@@ -1,0 +1,3 @@
+"""The reference bookstore API."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,56 @@
+"""Who is calling: the bearer token turned into a user, and role checks on top."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.core.config import SettingsDep
+from app.core.db import SessionDep
+from app.core.errors import NotAuthenticated
+from app.core.security import InvalidToken, Passwords, TokenType, decode_token
+from app.users import repository
+from app.users.exceptions import AccountDeactivated, AdminRequired
+from app.users.models import Role, User
+
+# auto_error=False: a missing token goes through our own 401 (same body and header as the rest).
+bearer_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
+
+
+def get_passwords(request: Request) -> Passwords:
+    passwords: Passwords = request.app.state.passwords
+    return passwords
+
+
+PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
+
+
+async def get_current_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(bearer_scheme)],
+) -> User:
+    if token is None:
+        raise NotAuthenticated
+    try:
+        claims = decode_token(settings, token, expected=TokenType.ACCESS)
+    except InvalidToken as exc:
+        raise NotAuthenticated("Invalid token") from exc
+    user = await repository.get(session, claims.subject)
+    if user is None:
+        raise NotAuthenticated("Invalid token")
+    if not user.is_active:
+        raise AccountDeactivated
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def get_admin_user(user: CurrentUser) -> User:
+    if user.role != Role.ADMIN:
+        raise AdminRequired
+    return user
+
+
+AdminUser = Annotated[User, Depends(get_admin_user)]

@@ -1,0 +1,5 @@
+from app.core.errors import NotAuthenticated
+
+
+class InvalidCredentials(NotAuthenticated):
+    detail = "Invalid email or password"

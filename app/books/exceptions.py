@@ -1,0 +1,10 @@
+from app.core.errors import Conflict, NotFound
+
+
+class BookNotFound(NotFound):
+    detail = "Book not found"
+
+
+class IsbnTaken(Conflict):
+    def __init__(self, isbn: str) -> None:
+        super().__init__(f"Book with ISBN {isbn} already exists")

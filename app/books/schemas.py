@@ -1,0 +1,81 @@
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from app.books.isbn import normalise_isbn
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Author = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Isbn = Annotated[str, AfterValidator(normalise_isbn)]
+Description = Annotated[str, Field(max_length=2000)]
+Stock = Annotated[int, Field(ge=0)]
+# Decimal in the server, a JSON number on the wire (Pydantic would send a string).
+Money = Annotated[
+    Decimal,
+    Field(gt=0, le=100000, max_digits=8, decimal_places=2),
+    PlainSerializer(float, return_type=float, when_used="json"),
+]
+
+
+class BookCreate(BaseModel):
+    title: Title
+    author: Author
+    isbn: Isbn
+    price: Money
+    description: Description | None = None
+    stock: Stock = 0
+
+
+class BookUpdate(BaseModel):
+    """PATCH body: any subset of BookCreate; an explicit null is allowed only where it may be."""
+
+    title: Title | None = None
+    author: Author | None = None
+    isbn: Isbn | None = None
+    price: Money | None = None
+    description: Description | None = None
+    stock: Stock | None = None
+
+    @field_validator("title", "author", "isbn", "price", "stock", mode="before")
+    @classmethod
+    def _reject_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            raise ValueError(f"{info.field_name} may not be null")
+        return value
+
+
+class BookPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    author: str
+    isbn: str
+    price: Money
+    description: str | None
+    stock: int
+    owner_id: int
+    cover_url: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class BookSort(StrEnum):
+    TITLE = "title"
+    TITLE_DESC = "-title"
+    PRICE = "price"
+    PRICE_DESC = "-price"
+    CREATED_AT = "created_at"
+    CREATED_AT_DESC = "-created_at"

@@ -1,0 +1,52 @@
+"""Book rules: ISBNs are unique (the constraint decides races), owners or admins may change."""
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.books.exceptions import IsbnTaken
+from app.books.models import Book
+from app.books.schemas import BookCreate, BookUpdate
+from app.core.errors import PermissionDenied
+from app.users.models import Role, User
+
+
+def ensure_can_change(book: Book, user: User) -> None:
+    if book.owner_id != user.id and user.role != Role.ADMIN:
+        raise PermissionDenied
+
+
+async def _commit_or_isbn_taken(session: AsyncSession, isbn: str) -> None:
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise IsbnTaken(isbn) from exc
+
+
+async def create(session: AsyncSession, data: BookCreate, owner: User) -> Book:
+    book = Book(**data.model_dump(), owner_id=owner.id)
+    session.add(book)
+    await _commit_or_isbn_taken(session, data.isbn)
+    return book
+
+
+async def _apply(session: AsyncSession, book: Book, changes: dict[str, Any]) -> Book:
+    for field, value in changes.items():
+        setattr(book, field, value)
+    await _commit_or_isbn_taken(session, changes.get("isbn", book.isbn))
+    return book
+
+
+async def replace(session: AsyncSession, book: Book, data: BookCreate) -> Book:
+    return await _apply(session, book, data.model_dump())
+
+
+async def update(session: AsyncSession, book: Book, data: BookUpdate) -> Book:
+    return await _apply(session, book, data.model_dump(exclude_unset=True))
+
+
+async def delete(session: AsyncSession, book: Book) -> None:
+    await session.delete(book)
+    await session.commit()

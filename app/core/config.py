@@ -1,0 +1,63 @@
+"""Settings from the environment (and `.env`), read once per app by `create_app`."""
+
+import secrets
+from enum import StrEnum
+from typing import Annotated, Self
+
+from fastapi import Depends, Request
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./bookstore.db"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = Field(default=10, ge=1)
+    database_echo: bool = False
+
+    # Outside production a random key per process is fine: tokens die with the process.
+    secret_key: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(64)))
+    jwt_algorithm: str = "HS256"
+    jwt_issuer: str = "bookstore"
+    jwt_audience: str = "bookstore-api"
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_days: int = Field(default=7, ge=1)
+
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _require_secret_in_production(self) -> Self:
+        if self.environment is Environment.PRODUCTION and "secret_key" not in self.model_fields_set:
+            raise ValueError(
+                "SECRET_KEY must be set when ENVIRONMENT=production (make one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+            )
+        return self
+
+    @property
+    def signing_key(self) -> str:
+        return self.secret_key.get_secret_value()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the running app was built with (override this in tests)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]

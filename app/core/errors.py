@@ -1,0 +1,63 @@
+"""Domain errors and the one place that maps them (and validation errors) to HTTP."""
+
+from collections.abc import Mapping
+from typing import ClassVar, cast
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+
+class AppError(Exception):
+    """Base of every domain error; subclasses set the status and the message."""
+
+    status_code: int = status.HTTP_400_BAD_REQUEST
+    detail: str = "Bad request"
+    headers: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, detail: str | None = None) -> None:
+        if detail is not None:
+            self.detail = detail
+        super().__init__(self.detail)
+
+
+class NotAuthenticated(AppError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    detail = "Not authenticated"
+    headers: ClassVar[Mapping[str, str]] = {"WWW-Authenticate": "Bearer"}
+
+
+class PermissionDenied(AppError):
+    status_code = status.HTTP_403_FORBIDDEN
+    detail = "Not authorized"
+
+
+class NotFound(AppError):
+    status_code = status.HTTP_404_NOT_FOUND
+    detail = "Not found"
+
+
+class Conflict(AppError):
+    status_code = status.HTTP_409_CONFLICT
+    detail = "Conflict"
+
+
+async def handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
+    error = cast(AppError, exc)  # registered for AppError only
+    return JSONResponse(
+        {"detail": error.detail}, status_code=error.status_code, headers=dict(error.headers)
+    )
+
+
+async def handle_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 shape without `input` or `ctx`: submitted values are never echoed."""
+    errors = [
+        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
+        for error in cast(RequestValidationError, exc).errors()
+    ]
+    return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, handle_app_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)

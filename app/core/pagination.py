@@ -1,0 +1,48 @@
+"""`skip`/`limit` parameters and the `X-Total-Count` and RFC 8288 `Link` headers."""
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import Depends, Query, Request, Response
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PageParams:
+    skip: int
+    limit: int
+
+
+def page_params(
+    skip: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+) -> PageParams:
+    return PageParams(skip=skip, limit=limit)
+
+
+PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+def page_links(url: str, query: dict[str, str], page: PageParams, total: int) -> list[str]:
+    """Link header values for the neighbours of `page`, keeping every other query parameter."""
+    neighbours: list[tuple[str, int]] = []
+    if page.skip + page.limit < total:
+        neighbours.append(("next", page.skip + page.limit))
+    if page.skip > 0:
+        neighbours.append(("prev", max(page.skip - page.limit, 0)))
+    links = []
+    for rel, skip in neighbours:
+        params = {**query, "skip": str(skip), "limit": str(page.limit)}
+        links.append(f'<{url}?{urlencode(params)}>; rel="{rel}"')
+    return links
+
+
+def set_page_headers(request: Request, response: Response, page: PageParams, total: int) -> None:
+    response.headers["X-Total-Count"] = str(total)
+    url = str(request.url.replace(query=""))
+    links = page_links(url, dict(request.query_params), page, total)
+    if links:
+        response.headers["Link"] = ", ".join(links)

@@ -1,0 +1,108 @@
+"""Password hashing (pwdlib, Argon2) and JWT access/refresh tokens (PyJWT)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.core.config import Environment, Settings
+
+
+class TokenType(StrEnum):
+    ACCESS = "access"
+    REFRESH = "refresh"
+
+
+class InvalidToken(Exception):
+    """The token is malformed, forged, expired, of the wrong type or for another audience."""
+
+
+class Passwords:
+    """Hashes and verifies passwords; verifies against a dummy hash when there is no user."""
+
+    def __init__(self, hasher: Argon2Hasher) -> None:
+        self._hash = PasswordHash((hasher,))
+        self._dummy_hash = self._hash.hash("dummy password for timing")
+
+    def hash(self, password: str) -> str:
+        return self._hash.hash(password)
+
+    def verify(self, password: str, password_hash: str | None) -> bool:
+        """Always does one Argon2 verify, so unknown users cost the same time as wrong passwords."""
+        if password_hash is None:
+            self._hash.verify(password, self._dummy_hash)
+            return False
+        return self._hash.verify(password, password_hash)
+
+
+def build_passwords(settings: Settings) -> Passwords:
+    if settings.environment is Environment.TEST:
+        # Cheap parameters keep the suite fast; never used outside ENVIRONMENT=test.
+        return Passwords(Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1))
+    return Passwords(Argon2Hasher())
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    subject: int
+    role: str
+    token_type: TokenType
+    jti: str
+    expires_at: datetime
+
+
+def create_token(
+    settings: Settings,
+    *,
+    subject: int,
+    role: str,
+    token_type: TokenType,
+    now: datetime,
+) -> str:
+    lifetime = (
+        timedelta(minutes=settings.access_token_minutes)
+        if token_type is TokenType.ACCESS
+        else timedelta(days=settings.refresh_token_days)
+    )
+    payload: dict[str, Any] = {
+        "sub": str(subject),
+        "role": role,
+        "type": token_type.value,
+        "iat": now,
+        "exp": now + lifetime,
+        "jti": uuid.uuid4().hex,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+    }
+    return jwt.encode(payload, settings.signing_key, algorithm=settings.jwt_algorithm)
+
+
+def decode_token(settings: Settings, token: str, *, expected: TokenType) -> TokenClaims:
+    try:
+        payload = jwt.decode(
+            token,
+            settings.signing_key,
+            algorithms=[settings.jwt_algorithm],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "role", "type", "iat", "exp", "jti", "iss", "aud"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(str(exc)) from exc
+    if payload["type"] != expected.value:
+        raise InvalidToken(f"expected a {expected.value} token")
+    subject = payload["sub"]
+    if not isinstance(subject, str) or not (subject.isascii() and subject.isdigit()):
+        raise InvalidToken("subject is not a user id")
+    return TokenClaims(
+        subject=int(subject),
+        role=str(payload["role"]),
+        token_type=expected,
+        jti=str(payload["jti"]),
+        expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+    )

@@ -1,0 +1,50 @@
+"""The app factory; `app.main:app` is what uvicorn serves."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import __version__
+from app.auth.router import router as auth_router
+from app.books.router import router as books_router
+from app.core.config import Settings
+from app.core.db import create_engine, create_sessionmaker
+from app.core.errors import register_error_handlers
+from app.core.security import build_passwords
+from app.health.router import router as health_router
+from app.users import service as users_service
+from app.users.router import router as users_router
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings)
+    app.state.sessionmaker = create_sessionmaker(engine)
+    try:
+        if settings.admin_email and settings.admin_password:
+            async with app.state.sessionmaker() as session:
+                await users_service.ensure_admin(
+                    session,
+                    app.state.passwords,
+                    email=settings.admin_email,
+                    password=settings.admin_password.get_secret_value(),
+                )
+        yield
+    finally:
+        await engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(title="Bookstore API", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.passwords = build_passwords(settings)
+    register_error_handlers(app)
+    for router in (health_router, auth_router, users_router, books_router):
+        app.include_router(router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,16 @@
+"""Run Alembic migrations from code (the seed command and the test kit's `database_setup`)."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Blocking (Alembic runs its own event loop): call it from a thread inside async code."""
+    config = Config(ALEMBIC_INI)
+    config.set_main_option("sqlalchemy.url", database_url)
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
