@@ -1,0 +1,81 @@
+"""This project's side of the fixture kit: how to build the bookstore app and its schema."""
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import main
+from app.core.config import Environment, Settings
+from app.core.db import get_session
+from app.core.security import TokenType, create_token
+from app.migrations import upgrade_to_head
+from app.users.models import User
+from tests.factories import UserFactory, persist
+from tests.fixtures.auth import Principal
+
+TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+def database_setup() -> Callable[[str], Any]:
+    async def migrate(url: str) -> None:
+        await asyncio.to_thread(upgrade_to_head, url)
+
+    return migrate
+
+
+@pytest.fixture(scope="session")
+def session_dependency() -> Callable[..., Any]:
+    return get_session
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        environment=Environment.TEST,
+        database_url=database_url,
+        secret_key=SecretStr(TEST_SECRET_KEY),
+    )
+
+
+@pytest.fixture
+def app_factory(settings: Settings) -> Callable[[], FastAPI]:
+    return lambda: main.create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def guarded_apps() -> list[FastAPI]:
+    return [main.app]
+
+
+def bearer_headers(settings: Settings, user: User) -> dict[str, str]:
+    token = create_token(
+        settings,
+        subject=user.id,
+        role=user.role,
+        token_type=TokenType.ACCESS,
+        now=datetime.now(UTC),
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def make_principal(db_session: AsyncSession, settings: Settings) -> Callable[[str], Any]:
+    """anonymous; customer, owner, other (distinct customers); admin. Tokens minted directly."""
+
+    async def make(name: str) -> Principal:
+        if name == "anonymous":
+            return Principal(name)
+        if name not in {"customer", "owner", "other", "admin"}:
+            raise pytest.UsageError(f"unknown principal {name!r}")
+        user = await persist(db_session, UserFactory, admin=name == "admin")
+        return Principal(name, headers=bearer_headers(settings, user), user=user)
+
+    return make
