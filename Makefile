@@ -1,0 +1,38 @@
+# The commands developers and CI share (.ci/run calls these targets).
+POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+UV_RUN = uv run --frozen
+
+.PHONY: run seed test test-postgres lint format typecheck migrations-check ci
+
+run: seed  ## the API with demo data on SQLite, at http://127.0.0.1:8000/docs
+	$(UV_RUN) uvicorn app.main:app --reload
+
+seed:
+	$(UV_RUN) python -m app.seed
+
+test:  ## the whole suite, in parallel (SQLite unless DATABASE_URL says otherwise)
+	$(UV_RUN) pytest -n auto $(PYTEST_ARGS)
+
+test-postgres:
+	DATABASE_URL=$(POSTGRES_URL) $(UV_RUN) pytest -n auto $(PYTEST_ARGS)
+
+lint:
+	$(UV_RUN) ruff check .
+	$(UV_RUN) ruff format --check .
+
+format:
+	$(UV_RUN) ruff check --fix .
+	$(UV_RUN) ruff format .
+
+typecheck:
+	$(UV_RUN) mypy
+
+migrations-check:  ## fails when the models changed without a migration
+	rm -f .migrations-check.db
+	DATABASE_URL=sqlite+aiosqlite:///.migrations-check.db $(UV_RUN) alembic upgrade head
+	DATABASE_URL=sqlite+aiosqlite:///.migrations-check.db $(UV_RUN) alembic check; \
+		status=$$?; rm -f .migrations-check.db; exit $$status
+
+ci:
+	bash .ci/run

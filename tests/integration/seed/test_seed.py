@@ -1,0 +1,98 @@
+"""`python -m app.seed`: migrates, loads an admin and the demo books, and is idempotent."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
+from app.books.models import Book
+from app.core.config import Environment, Settings
+from app.core.db import create_engine, create_sessionmaker
+from app.core.security import build_passwords
+from app.seed import DEMO_ADMIN_EMAIL, demo_books, main, seed
+from app.users.models import Role, User
+
+
+def seed_settings(tmp_path: Path, **fields: object) -> Settings:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'seed.sqlite3'}"
+    return Settings.model_validate(
+        {"environment": Environment.TEST, "database_url": url, **fields}
+    )
+
+
+async def counts_and_admin(settings: Settings) -> tuple[int, int, User]:
+    engine = create_engine(settings)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            books = await session.scalar(select(func.count()).select_from(Book))
+            users = await session.scalar(select(func.count()).select_from(User))
+            admin = (await session.scalars(select(User))).one()
+            return books or 0, users or 0, admin
+    finally:
+        await engine.dispose()
+
+
+async def test_first_run_loads_admin_and_books_with_a_generated_password(
+    tmp_path: Path,
+) -> None:
+    settings = seed_settings(tmp_path)
+
+    password = await seed(settings)
+
+    books, users, admin = await counts_and_admin(settings)
+    assert (books, users) == (36, 1)
+    assert (admin.email, admin.role) == (DEMO_ADMIN_EMAIL, Role.ADMIN)
+    assert password is not None
+    assert build_passwords(settings).verify(password, admin.password_hash) is True
+
+
+async def test_second_run_adds_nothing_and_reveals_no_password(tmp_path: Path) -> None:
+    settings = seed_settings(tmp_path)
+    await seed(settings)
+
+    assert await seed(settings) is None
+    books, users, _admin = await counts_and_admin(settings)
+    assert (books, users) == (36, 1)
+
+
+async def test_configured_admin_is_used_and_no_password_is_printed(tmp_path: Path) -> None:
+    settings = seed_settings(
+        tmp_path, admin_email="Boss@Example.com", admin_password=SecretStr("a-long-passphrase")
+    )
+
+    assert await seed(settings) is None
+    _books, _users, admin = await counts_and_admin(settings)
+    assert admin.email == "boss@example.com"
+    assert build_passwords(settings).verify("a-long-passphrase", admin.password_hash) is True
+
+
+def test_demo_books_are_valid_and_unique() -> None:
+    books = demo_books(owner_id=1)
+    assert len({book.isbn for book in books}) == 36
+    assert all(book.price > 0 and book.stock >= 0 for book in books)
+
+
+def test_main_refuses_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    with pytest.raises(SystemExit, match="Refusing to load demo data with ENVIRONMENT=production"):
+        main()
+
+
+def test_main_prints_where_the_data_went_and_the_password_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'main.sqlite3'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ENVIRONMENT", "test")
+
+    main()
+    first = capsys.readouterr().out.splitlines()
+    main()
+    second = capsys.readouterr().out.splitlines()
+
+    assert first[0] == f"Demo data ready in {url}"
+    assert first[1].startswith(f"Admin: {DEMO_ADMIN_EMAIL} / ")
+    assert first[1].endswith(" (shown once)")
+    assert second == [f"Demo data ready in {url}"]
