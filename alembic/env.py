@@ -3,9 +3,9 @@
 import asyncio
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy.engine import Connection
 
-from alembic import context
 from app.books import models as _books_models  # noqa: F401  (registers the tables)
 from app.core.config import Settings
 from app.core.db import Base, create_engine
