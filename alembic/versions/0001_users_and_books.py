@@ -15,6 +15,7 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+
 def upgrade() -> None:
 
     op.create_table(
@@ -52,6 +53,7 @@ def upgrade() -> None:
     with op.batch_alter_table("books", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_books_author"), ["author"], unique=False)
         batch_op.create_index(batch_op.f("ix_books_owner_id"), ["owner_id"], unique=False)
+
 
 def downgrade() -> None:
 

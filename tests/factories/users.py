@@ -10,9 +10,10 @@ TEST_PASSWORD = "correct horse battery staple"
 
 
 @cache
-def test_password_hash() -> str:
+def hashed_test_password() -> str:
     """One cheap Argon2 hash of TEST_PASSWORD, shared by every factory-made user."""
-    return build_passwords(Settings(_env_file=None, environment=Environment.TEST)).hash(TEST_PASSWORD)
+    settings = Settings(_env_file=None, environment=Environment.TEST)
+    return build_passwords(settings).hash(TEST_PASSWORD)
 
 
 class UserFactory(factory.Factory):
@@ -21,7 +22,7 @@ class UserFactory(factory.Factory):
 
     name = factory.Sequence(lambda n: f"User {n}")
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    password_hash = factory.LazyFunction(test_password_hash)
+    password_hash = factory.LazyFunction(hashed_test_password)
     role = Role.CUSTOMER.value
     is_active = True
 

@@ -16,9 +16,7 @@ from app.users.models import Role, User
 
 def seed_settings(tmp_path: Path, **fields: object) -> Settings:
     url = f"sqlite+aiosqlite:///{tmp_path / 'seed.sqlite3'}"
-    return Settings.model_validate(
-        {"environment": Environment.TEST, "database_url": url, **fields}
-    )
+    return Settings.model_validate({"environment": Environment.TEST, "database_url": url, **fields})
 
 
 async def counts_and_admin(settings: Settings) -> tuple[int, int, User]:
