@@ -8,8 +8,9 @@ from app.books.dependencies import ChangeableBook, ValidBook
 from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 from app.core.db import SessionDep
 from app.core.pagination import PageDep, set_page_headers
+from app.core.routing import DecimalJSONRoute
 
-router = APIRouter(prefix="/books", tags=["books"])
+router = APIRouter(prefix="/books", tags=["books"], route_class=DecimalJSONRoute)
 
 SearchText = Annotated[str | None, Query(min_length=1, max_length=100)]
 

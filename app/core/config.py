@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./bookstore.db"
+MIN_SECRET_KEY_LENGTH = 32
+MAKE_KEY = "make one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
 
 
 class Environment(StrEnum):
@@ -39,9 +41,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Self:
         if self.environment is Environment.PRODUCTION and "secret_key" not in self.model_fields_set:
+            raise ValueError(f"SECRET_KEY must be set when ENVIRONMENT=production ({MAKE_KEY})")
+        if len(self.secret_key.get_secret_value()) < MIN_SECRET_KEY_LENGTH:
             raise ValueError(
-                "SECRET_KEY must be set when ENVIRONMENT=production (make one with: "
-                "python -c 'import secrets; print(secrets.token_urlsafe(64))')"
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters ({MAKE_KEY})"
             )
         return self
 

@@ -73,10 +73,23 @@ def enable_sqlite_savepoints(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+def add_sqlite_functions(engine: AsyncEngine) -> None:
+    """SQLite's own lower() folds ASCII only; use Python's so searches match 'Émile' too."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: str | None) -> str | None:
+    return None if value is None else value.lower()
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         engine = create_async_engine(settings.database_url, echo=settings.database_echo)
         enable_sqlite_savepoints(engine)
+        add_sqlite_functions(engine)
         return engine
     return create_async_engine(
         settings.database_url,

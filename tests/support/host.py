@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app import main
 from app.core.config import Environment, Settings
-from app.core.db import get_session
+from app.core.db import add_sqlite_functions, get_session
 from app.core.security import TokenType, create_token
 from app.migrations import upgrade_to_head
 from app.users.models import User
 from tests.factories import UserFactory, persist
 from tests.fixtures.auth import Principal
+from tests.fixtures.database import make_engine
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
 
@@ -28,6 +29,19 @@ def database_setup() -> Callable[[str], Any]:
         await asyncio.to_thread(upgrade_to_head, url)
 
     return migrate
+
+
+@pytest.fixture(scope="session")
+def engine_factory() -> Callable[[str], AsyncEngine]:
+    """The kit's engines plus the app's own SQLite functions (Unicode-aware lower())."""
+
+    def make(url: str) -> AsyncEngine:
+        engine = make_engine(url)
+        if engine.dialect.name == "sqlite":
+            add_sqlite_functions(engine)
+        return engine
+
+    return make
 
 
 @pytest.fixture(scope="session")
