@@ -10,7 +10,7 @@ from app.core.clock import NowDep
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.users import service as users_service
-from app.users.schemas import UserCreate, UserPublic, normalise_email
+from app.users.schemas import UserCreate, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -36,6 +36,6 @@ async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> TokenPair:  # fmt: skip
     """The OAuth2 password flow (`username` is the email), for Swagger's Authorize button."""
-    email = normalise_email(form.username)
+    email = service.parse_login_email(form.username)
     user = await service.authenticate(session, passwords, email=email, password=form.password)
     return service.issue_tokens(settings, user, now=now)

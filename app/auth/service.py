@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.exceptions import InvalidCredentials
@@ -11,12 +12,23 @@ from app.core.security import Passwords, TokenType, create_token
 from app.users import repository
 from app.users.exceptions import AccountDeactivated
 from app.users.models import User
+from app.users.schemas import Email
+
+_EMAIL = TypeAdapter(Email)
+
+
+def parse_login_email(username: str) -> str | None:
+    """The OAuth2 form's username, normalised like a registration email; None if not an email."""
+    try:
+        return _EMAIL.validate_python(username)
+    except ValidationError:
+        return None
 
 
 async def authenticate(
-    session: AsyncSession, passwords: Passwords, *, email: str, password: str
+    session: AsyncSession, passwords: Passwords, *, email: str | None, password: str
 ) -> User:
-    user = await repository.get_by_email(session, email)
+    user = await repository.get_by_email(session, email) if email is not None else None
     if not passwords.verify(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentials
     if not user.is_active:

@@ -21,7 +21,8 @@ async def valid_book(session: SessionDep, book_id: BookId) -> Book:
 ValidBook = Annotated[Book, Depends(valid_book)]
 
 
-async def changeable_book(book: ValidBook, user: CurrentUser) -> Book:
+async def changeable_book(user: CurrentUser, book: ValidBook) -> Book:
+    """Credentials first: an anonymous caller learns nothing about which books exist."""
     service.ensure_can_change(book, user)
     return book
 

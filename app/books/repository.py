@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
 from app.books.schemas import BookSort
+from app.core.db import MAX_ID
 from app.core.search import icontains
 
 _ORDER = {
@@ -34,7 +35,7 @@ def _conditions(filters: BookFilter) -> list[ColumnElement[bool]]:
 
 
 async def get(session: AsyncSession, book_id: int) -> Book | None:
-    return await session.get(Book, book_id)
+    return await session.get(Book, book_id) if book_id <= MAX_ID else None
 
 
 async def list_page(

@@ -9,10 +9,11 @@ from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 from app.core.db import SessionDep
 from app.core.pagination import PageDep, set_page_headers
 from app.core.routing import DecimalJSONRoute
+from app.core.text import SearchText
 
 router = APIRouter(prefix="/books", tags=["books"], route_class=DecimalJSONRoute)
 
-SearchText = Annotated[str | None, Query(min_length=1, max_length=100)]
+SearchQuery = Annotated[SearchText | None, Query()]
 
 
 @router.get("")
@@ -21,8 +22,8 @@ async def list_books(
     page: PageDep,
     request: Request,
     response: Response,
-    author: SearchText = None,
-    q: SearchText = None,
+    author: SearchQuery = None,
+    q: SearchQuery = None,
     sort: BookSort | None = None,
 ) -> list[BookPublic]:
     filters = repository.BookFilter(author=author, q=q)

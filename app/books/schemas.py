@@ -15,11 +15,16 @@ from pydantic import (
 )
 
 from app.books.isbn import normalise_isbn
+from app.core.text import NoNul
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Author = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul
+]
+Author = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+]
 Isbn = Annotated[str, AfterValidator(normalise_isbn)]
-Description = Annotated[str, Field(max_length=2000)]
+Description = Annotated[str, Field(max_length=2000), NoNul]
 Stock = Annotated[int, Field(ge=0)]
 # Decimal in the server, a JSON number on the wire (Pydantic would send a string).
 Money = Annotated[

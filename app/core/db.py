@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -18,6 +19,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from app.core.config import Settings
+
+# Integer primary keys are 32-bit on PostgreSQL: a larger id cannot exist, so lookups answer
+# "not found" instead of letting the driver fail on an out-of-range parameter.
+MAX_ID = 2**31 - 1
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -53,6 +58,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def same_as_created_at(context: DefaultExecutionContext) -> datetime:
+    """Column default: a new row's `updated_at` equals its `created_at` (one clock reading)."""
+    created_at: datetime = context.get_current_parameters()["created_at"]  # type: ignore[no-untyped-call]
+    return created_at
 
 
 def enable_sqlite_savepoints(engine: AsyncEngine) -> None:

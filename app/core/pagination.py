@@ -8,6 +8,7 @@ from fastapi import Depends, Query, Request, Response
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
+MAX_SKIP = 2**31 - 1  # past any table here; larger offsets overflow the database drivers
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +21,8 @@ def page_params(
     skip: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> PageParams:
-    return PageParams(skip=skip, limit=limit)
+    """Any skip past the end is an empty page; it is capped so drivers never overflow."""
+    return PageParams(skip=min(skip, MAX_SKIP), limit=limit)
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]

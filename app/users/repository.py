@@ -3,12 +3,13 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import MAX_ID
 from app.core.search import icontains
 from app.users.models import User
 
 
 async def get(session: AsyncSession, user_id: int) -> User | None:
-    return await session.get(User, user_id)
+    return await session.get(User, user_id) if user_id <= MAX_ID else None
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:

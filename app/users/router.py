@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.auth.dependencies import AdminUser, CurrentUser
 from app.core.db import SessionDep
 from app.core.pagination import PageDep, set_page_headers
+from app.core.text import SearchText
 from app.users import repository
 from app.users.schemas import UserPublic
 
@@ -23,7 +24,7 @@ async def list_users(
     page: PageDep,
     request: Request,
     response: Response,
-    q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    q: Annotated[SearchText | None, Query()] = None,
 ) -> list[UserPublic]:
     users, total = await repository.list_page(session, skip=page.skip, limit=page.limit, q=q)
     set_page_headers(request, response, page, total)

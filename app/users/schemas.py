@@ -3,10 +3,11 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from app.core.text import NoNul
 from app.users.models import Role
 from app.users.password_policy import check_password_policy
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul]
 Password = Annotated[
     str, Field(min_length=8, max_length=128), AfterValidator(check_password_policy)
 ]
