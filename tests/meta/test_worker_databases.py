@@ -1,0 +1,116 @@
+"""Every xdist worker gets a database of its own, built from the migrated schema."""
+
+import os
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from dirty_equals import IsStr
+from sqlalchemy import make_url, text
+
+from app.migrations import ALEMBIC_INI
+from tests.fixtures.database import PostgresDatabases
+from tests.meta.support import outside_connection
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(Config(ALEMBIC_INI)).get_current_head()
+
+
+async def alembic_versions(database_url: str) -> list[str]:
+    async with outside_connection(database_url) as connection:
+        return list(await connection.scalars(text("SELECT version_num FROM alembic_version")))
+
+
+async def database_names(database_url: str, pattern: str) -> list[str]:
+    query = text("SELECT datname FROM pg_database WHERE datname LIKE :pattern ORDER BY datname")
+    async with outside_connection(database_url) as connection:
+        return list(await connection.scalars(query, {"pattern": pattern}))
+
+
+async def _no_setup(_url: str) -> None:
+    """Stands in for `database_setup` where only names are computed."""
+
+
+def test_database_url_is_this_workers_own(
+    database_url: str, base_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url, base = make_url(database_url), make_url(base_database_url)
+    assert url.database is not None
+
+    if url.get_backend_name() == "sqlite":
+        # xdist gives each worker its own basetemp; the file lives in it.
+        path = Path(url.database)
+        assert (path.name, path.parent.parent) == (
+            f"test_{worker}.sqlite3",
+            tmp_path_factory.getbasetemp(),
+        )
+    else:
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        run_part = run[:8] if run else IsStr(regex="[0-9a-f]{8}")
+        assert url.database.split("_") == [base.database, "t", run_part, worker]
+    assert url.database != base.database
+
+
+async def test_worker_database_is_migrated_to_head_like_its_template(database_url: str) -> None:
+    """On PostgreSQL the worker's database is cloned from a template of the same run."""
+    url = make_url(database_url)
+    versions = {"worker": await alembic_versions(database_url)}
+    expected = {"worker": [head_revision()]}
+    if url.get_backend_name() == "postgresql":
+        assert url.database is not None
+        template = url.database.rsplit("_", 1)[0] + "_tpl"
+        template_url = url.set(database=template).render_as_string(hide_password=False)
+        versions["template"] = await alembic_versions(template_url)
+        expected["template"] = [head_revision()]
+
+    assert versions == expected
+
+
+def test_two_workers_of_one_run_get_two_databases_from_one_template(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "0123456789abcdef")
+    base = make_url("postgresql+asyncpg://postgres@localhost/test")
+    names = {}
+    for worker in ("gw0", "gw1"):
+        monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+        databases = PostgresDatabases(base, _no_setup)
+        names[worker] = (databases.database, databases.template)
+
+    assert names == {
+        "gw0": ("test_t_01234567_gw0", "test_t_01234567_tpl"),
+        "gw1": ("test_t_01234567_gw1", "test_t_01234567_tpl"),
+    }
+
+
+async def test_a_starting_run_keeps_the_idle_databases_of_a_run_still_going(
+    base_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two runs on one server (two CI jobs, two developers): the second must not drop the
+    first one's databases just because nobody is connected to them at that moment."""
+    base = make_url(base_database_url)
+    if base.get_backend_name() != "postgresql":
+        pytest.skip("needs a PostgreSQL DATABASE_URL: only PostgreSQL databases outlive a run")
+    # A prefix of its own, so this test never touches the databases of real runs.
+    base = base.set(database="meta_sweep")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "aaaaaaaa")
+    still_going = PostgresDatabases(base, _no_setup)
+    await still_going.create()
+    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "bbbbbbbb")
+    starting = PostgresDatabases(base, _no_setup)
+    try:
+        await starting.create()
+
+        assert await database_names(base_database_url, "meta\\_sweep\\_t\\_%") == [
+            "meta_sweep_t_aaaaaaaa_gw0",
+            "meta_sweep_t_aaaaaaaa_tpl",
+            "meta_sweep_t_bbbbbbbb_gw0",
+            "meta_sweep_t_bbbbbbbb_tpl",
+        ]
+    finally:
+        await starting.drop()
+        await still_going.drop()
