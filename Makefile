@@ -3,7 +3,7 @@ POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 UV_RUN = uv run --frozen
 
-.PHONY: run seed test test-postgres lint format typecheck migrations-check ci
+.PHONY: run seed test test-postgres coverage lint format typecheck migrations-check ci
 
 run: seed  ## the API with demo data on SQLite, at http://127.0.0.1:8000/docs
 	$(UV_RUN) uvicorn app.main:app --reload
@@ -16,6 +16,12 @@ test:  ## the whole suite, in parallel (SQLite unless DATABASE_URL says otherwis
 
 test-postgres:
 	DATABASE_URL=$(POSTGRES_URL) $(UV_RUN) pytest -n auto $(PYTEST_ARGS)
+
+coverage:  ## the suite on SQLite under coverage (every xdist worker measured), then the report
+	$(UV_RUN) coverage erase
+	COVERAGE_PROCESS_START=.coveragerc $(UV_RUN) pytest -n auto $(PYTEST_ARGS)
+	$(UV_RUN) coverage combine --quiet
+	$(UV_RUN) coverage report
 
 lint:
 	$(UV_RUN) ruff check .

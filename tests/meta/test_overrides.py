@@ -98,8 +98,8 @@ def test_restore_all_touches_other_apps_only_where_overridden() -> None:
 def test_restore_all_after_a_block_exits_under_a_later_override() -> None:
     """A call made inside a `with` block outlives the block; at the end nothing may remain.
 
-    Fails today: each entry restores the value it saw, so the inner call's entry puts the
-    block's replacement back after the block already removed it.
+    Replaying each call's saved value would put the block's replacement back after the block
+    removed it; restoring each dependency's original value cannot.
     """
     application = FastAPI()
     overrides = Overrides(application)
