@@ -70,6 +70,8 @@ def enable_sqlite_savepoints(engine: AsyncEngine) -> None:
     """Let SQLAlchemy own SQLite transactions so SAVEPOINTs nest and foreign keys hold.
 
     The documented pysqlite recipe: switch the driver's implicit BEGIN off and emit our own.
+    IMMEDIATE takes the write lock up front: two deferred transactions that read, then write,
+    deadlock each other ("database is locked") when requests race.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -81,7 +83,7 @@ def enable_sqlite_savepoints(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def add_sqlite_functions(engine: AsyncEngine) -> None:

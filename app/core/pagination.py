@@ -34,7 +34,8 @@ def page_links(url: str, query: dict[str, str], page: PageParams, total: int) ->
     if page.skip + page.limit < total:
         neighbours.append(("next", page.skip + page.limit))
     if page.skip > 0:
-        neighbours.append(("prev", max(page.skip - page.limit, 0)))
+        # Past the end, "prev" leads back to the last real page, not another empty one.
+        neighbours.append(("prev", max(min(page.skip, total) - page.limit, 0)))
     links = []
     for rel, skip in neighbours:
         params = {**query, "skip": str(skip), "limit": str(page.limit)}

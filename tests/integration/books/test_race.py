@@ -1,4 +1,4 @@
-"""Two creates with one ISBN at the same moment: the unique constraint decides, not a pre-check.
+"""Creates with one ISBN at the same moment: the unique constraint decides, not a pre-check.
 
 Needs real commits on separate connections (`committed_client`), so it is slower than the rest.
 """
@@ -8,6 +8,7 @@ import contextlib
 from typing import Any, Self
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,10 +52,19 @@ def racing_session_class(parties: int, *, meet_at_commit: bool) -> type[AsyncSes
     return RacingSession
 
 
-async def test_two_racing_creates_with_one_isbn_give_one_201_and_one_409(
+@pytest.mark.parametrize(
+    "racers",
+    [
+        pytest.param(2, id="two_requests"),
+        # More racers: on SQLite, transactions that read before they write then surely collide.
+        pytest.param(5, id="five_requests"),
+    ],
+)
+async def test_racing_creates_with_one_isbn_give_one_201_and_409s(
     committed_client: httpx.AsyncClient,
     committed_db: async_sessionmaker[AsyncSession],
     settings: Settings,
+    racers: int,
 ) -> None:
     async with committed_db() as session:
         user: User = UserFactory.build()
@@ -66,15 +76,18 @@ async def test_two_racing_creates_with_one_isbn_give_one_201_and_one_409(
     # transactions that have both written can never both stand at commit there.
     engine = committed_db.kw["bind"]
     concurrent_writers = engine.dialect.name == "postgresql"
-    committed_db.class_ = racing_session_class(parties=2, meet_at_commit=concurrent_writers)
+    committed_db.class_ = racing_session_class(parties=racers, meet_at_commit=concurrent_writers)
 
     responses = await asyncio.gather(
-        *(committed_client.post("/books", json=DUNE, headers=headers) for _ in range(2))
+        *(committed_client.post("/books", json=DUNE, headers=headers) for _ in range(racers))
     )
 
-    assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
-    created, refused = sorted(responses, key=lambda r: r.status_code)
-    assert refused.json() == {"detail": f"Book with ISBN {DUNE_ISBN} already exists"}
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * (racers - 1), [r.text for r in responses]
+    created, *refused = sorted(responses, key=lambda r: r.status_code)
+    assert [r.json() for r in refused] == [
+        {"detail": f"Book with ISBN {DUNE_ISBN} already exists"}
+    ] * (racers - 1)
     async with async_sessionmaker(engine)() as session:
         stored: list[Any] = list(await session.execute(select(Book.id, Book.isbn, Book.owner_id)))
     assert [tuple(row) for row in stored] == [(created.json()["id"], DUNE_ISBN, user.id)]

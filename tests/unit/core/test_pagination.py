@@ -21,6 +21,9 @@ class TestPageLinks:
             pytest.param(
                 90, 20, 100, [f'<{URL}?skip=70&limit=20>; rel="prev"'], id="short_last_page"
             ),
+            pytest.param(
+                500, 20, 100, [f'<{URL}?skip=80&limit=20>; rel="prev"'], id="past_the_end"
+            ),
             pytest.param(0, 20, 20, [], id="only_page_exactly_full"),
             pytest.param(0, 20, 5, [], id="only_page"),
             pytest.param(0, 20, 0, [], id="no_results"),
