@@ -6,13 +6,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
+from app.auth.rate_limit import build_login_limiter
 from app.auth.router import router as auth_router
 from app.books.router import router as books_router
 from app.core.config import Settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.errors import register_error_handlers
+from app.core.middleware import install_middleware
 from app.core.security import build_passwords
 from app.health.router import router as health_router
+from app.notifications.mailer import build_mailer
 from app.users import service as users_service
 from app.users.router import router as users_router
 
@@ -33,15 +36,27 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 )
         yield
     finally:
+        await app.state.login_limiter.close()
         await engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = FastAPI(title="Bookstore API", version=__version__, lifespan=lifespan)
+    docs = settings.docs_enabled
+    app = FastAPI(
+        title="Bookstore API",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
+    )
     app.state.settings = settings
     app.state.passwords = build_passwords(settings)
+    app.state.login_limiter = build_login_limiter(settings)
+    app.state.mailer = build_mailer(settings)
     register_error_handlers(app)
+    install_middleware(app, settings)
     for router in (health_router, auth_router, users_router, books_router):
         app.include_router(router)
     return app

@@ -5,6 +5,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from app.auth.rate_limit import LoginLimiterDep
+from app.auth.service import LoginService
+from app.core.clock import NowDep
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.core.errors import NotAuthenticated
@@ -54,3 +57,16 @@ async def get_admin_user(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin_user)]
+
+
+def get_login_service(
+    session: SessionDep,
+    passwords: PasswordsDep,
+    limiter: LoginLimiterDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> LoginService:
+    return LoginService(session, passwords, limiter, settings, now)
+
+
+LoginServiceDep = Annotated[LoginService, Depends(get_login_service)]

@@ -1,11 +1,13 @@
 """Logging in: one Argon2 verify whatever the outcome, then a token pair."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.exceptions import InvalidCredentials
+from app.auth.rate_limit import LoginLimiter
 from app.auth.schemas import TokenPair
 from app.core.config import Settings
 from app.core.security import Passwords, TokenType, create_token
@@ -34,6 +36,26 @@ async def authenticate(
     if not user.is_active:
         raise AccountDeactivated
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class LoginService:
+    """Logging in by email and password, shared by /auth/login and /auth/token."""
+
+    session: AsyncSession
+    passwords: Passwords
+    limiter: LoginLimiter
+    settings: Settings
+    now: datetime
+
+    async def log_in(self, *, client: str, email: str | None, password: str) -> TokenPair:
+        await self.limiter.check(client, email)
+        try:
+            user = await authenticate(self.session, self.passwords, email=email, password=password)
+        except InvalidCredentials:
+            await self.limiter.record_failure(email)
+            raise
+        return issue_tokens(self.settings, user, now=self.now)
 
 
 def issue_tokens(settings: Settings, user: User, *, now: datetime) -> TokenPair:

@@ -2,11 +2,11 @@
 
 import secrets
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from fastapi import Depends, Request
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./bookstore.db"
 MIN_SECRET_KEY_LENGTH = 32
@@ -17,6 +17,16 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+# Environment variables as comma-separated lists (`CORS_ORIGINS=https://a.example,https://b`).
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_split_commas)]
 
 
 class Settings(BaseSettings):
@@ -37,6 +47,24 @@ class Settings(BaseSettings):
 
     admin_email: str | None = None
     admin_password: SecretStr | None = None
+
+    # Rate limits use Redis when it is set (shared by every process), memory otherwise.
+    redis_url: str | None = None
+    # `limits` notation: failed logins per email, and login requests per client address.
+    login_failures_limit: str = "5 per 15 minutes"
+    login_rate_limit: str = "20 per minute"
+    # Peers whose X-Forwarded-For is believed; anyone else is keyed by their own address.
+    trusted_proxies: CommaList = []
+
+    cors_origins: CommaList = []
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    docs_enabled: bool = True
+    log_level: str = "INFO"
+    # JSON in production, console elsewhere, unless set.
+    log_format: Literal["json", "console"] | None = None
+
+    # Unset: mail is written to the log.
+    smtp_url: str | None = None
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Self:

@@ -29,6 +29,16 @@ class TestSettings:
             "refresh_token_days": 7,
             "admin_email": None,
             "admin_password": None,
+            "redis_url": None,
+            "login_failures_limit": "5 per 15 minutes",
+            "login_rate_limit": "20 per minute",
+            "trusted_proxies": [],
+            "cors_origins": [],
+            "max_body_bytes": 1024 * 1024,
+            "docs_enabled": True,
+            "log_level": "INFO",
+            "log_format": None,
+            "smtp_url": None,
         }
 
     def test_production_without_secret_key_is_refused(self) -> None:
