@@ -12,10 +12,12 @@ from app.books.router import router as books_router
 from app.core.config import Settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.errors import register_error_handlers
+from app.core.events import InProcessEventBus
 from app.core.middleware import install_middleware
 from app.core.security import build_passwords
 from app.health.router import router as health_router
 from app.notifications.mailer import build_mailer
+from app.orders.router import router as orders_router
 from app.users import service as users_service
 from app.users.router import router as users_router
 
@@ -55,9 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.passwords = build_passwords(settings)
     app.state.login_limiter = build_login_limiter(settings)
     app.state.mailer = build_mailer(settings)
+    app.state.event_bus = InProcessEventBus()
     register_error_handlers(app)
     install_middleware(app, settings)
-    for router in (health_router, auth_router, users_router, books_router):
+    for router in (health_router, auth_router, users_router, books_router, orders_router):
         app.include_router(router)
     return app
 

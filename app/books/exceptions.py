@@ -8,3 +8,7 @@ class BookNotFound(NotFound):
 class IsbnTaken(Conflict):
     def __init__(self, isbn: str) -> None:
         super().__init__(f"Book with ISBN {isbn} already exists")
+
+
+class BookHasOrders(Conflict):
+    detail = "Book has orders and is kept for their history"

@@ -5,10 +5,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.books.exceptions import IsbnTaken
+from app.books.exceptions import BookHasOrders, IsbnTaken
 from app.books.models import Book
 from app.books.schemas import BookCreate, BookUpdate
 from app.core.errors import PermissionDenied
+from app.orders import repository as orders_repository
 from app.users.models import Role, User
 
 
@@ -48,5 +49,12 @@ async def update(session: AsyncSession, book: Book, data: BookUpdate) -> Book:
 
 
 async def delete(session: AsyncSession, book: Book) -> None:
+    """Books with orders stay (409): the check, and the RESTRICT key for a racing order."""
+    if await orders_repository.book_has_orders(session, book.id):
+        raise BookHasOrders
     await session.delete(book)
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise BookHasOrders from exc

@@ -1,0 +1,22 @@
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from app.auth.dependencies import CurrentUser
+from app.core.db import SessionDep
+from app.orders import repository, service
+from app.orders.exceptions import OrderNotFound
+from app.orders.models import Order
+
+OrderId = Annotated[int, Path(ge=1)]
+
+
+async def visible_order(session: SessionDep, user: CurrentUser, order_id: OrderId) -> Order:
+    order = await repository.get(session, order_id)
+    if order is None:
+        raise OrderNotFound
+    service.ensure_can_see(order, user)
+    return order
+
+
+VisibleOrder = Annotated[Order, Depends(visible_order)]

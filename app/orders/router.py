@@ -1,0 +1,52 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.auth.dependencies import CurrentUser
+from app.core.db import SessionDep
+from app.core.events import EventBusDep
+from app.core.pagination import PageDep, set_page_headers
+from app.orders import repository, service
+from app.orders.dependencies import VisibleOrder
+from app.orders.schemas import OrderCreate, OrderPublic
+from app.users.exceptions import AdminRequired
+from app.users.models import Role
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def place_order(
+    session: SessionDep, bus: EventBusDep, user: CurrentUser, body: OrderCreate
+) -> OrderPublic:
+    return OrderPublic.model_validate(await service.place(session, bus, user, body))
+
+
+@router.get("")
+async def list_orders(
+    session: SessionDep,
+    user: CurrentUser,
+    page: PageDep,
+    request: Request,
+    response: Response,
+    all_orders: Annotated[bool, Query(alias="all")] = False,
+) -> list[OrderPublic]:
+    """The caller's orders; admins may ask for everyone's with `?all=true`."""
+    if all_orders and user.role != Role.ADMIN:
+        raise AdminRequired
+    owner = None if all_orders else user.id
+    orders, total = await repository.list_page(
+        session, user_id=owner, skip=page.skip, limit=page.limit
+    )
+    set_page_headers(request, response, page, total)
+    return [OrderPublic.model_validate(order) for order in orders]
+
+
+@router.get("/{order_id}")
+async def read_order(order: VisibleOrder) -> OrderPublic:
+    return OrderPublic.model_validate(order)
+
+
+@router.post("/{order_id}/cancel")
+async def cancel_order(session: SessionDep, order: VisibleOrder) -> OrderPublic:
+    return OrderPublic.model_validate(await service.cancel(session, order))

@@ -1,0 +1,43 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+
+from app.orders.models import OrderStatus
+
+JsonMoney = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+class OrderLine(BaseModel):
+    book_id: Annotated[int, Field(ge=1)]
+    quantity: Annotated[int, Field(ge=1, le=100)]
+
+
+class OrderCreate(BaseModel):
+    items: Annotated[list[OrderLine], Field(min_length=1, max_length=50)]
+
+    @model_validator(mode="after")
+    def _each_book_once(self) -> Self:
+        book_ids = [line.book_id for line in self.items]
+        if len(set(book_ids)) != len(book_ids):
+            raise ValueError("each book may appear only once in an order")
+        return self
+
+
+class OrderItemPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    book_id: int
+    quantity: int
+    unit_price: JsonMoney
+
+
+class OrderPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    status: OrderStatus
+    items: list[OrderItemPublic]
+    total: JsonMoney
+    created_at: datetime

@@ -1,0 +1,60 @@
+"""Placing and cancelling orders: all-or-nothing, stock moved by conditional UPDATEs.
+
+Lines are handled in book-id order, so two orders that share books take their row locks in
+the same order and cannot deadlock each other.
+"""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.books.exceptions import BookNotFound
+from app.core.errors import NotFound
+from app.core.events import DomainEvent, InProcessEventBus
+from app.orders import repository
+from app.orders.exceptions import InsufficientStock, OrderAlreadyCancelled, OrderNotFound
+from app.orders.models import Order, OrderItem
+from app.orders.schemas import OrderCreate, OrderPublic
+from app.users.models import Role, User
+
+
+def ensure_can_see(order: Order, user: User) -> None:
+    """Anyone but the buyer and admins gets 404: whether the order exists is not revealed."""
+    if order.user_id != user.id and user.role != Role.ADMIN:
+        raise OrderNotFound
+
+
+async def _unavailable(session: AsyncSession, book_id: int) -> NotFound | InsufficientStock:
+    if await repository.book_exists(session, book_id):
+        return InsufficientStock(book_id)
+    return BookNotFound()
+
+
+async def place(
+    session: AsyncSession, bus: InProcessEventBus, buyer: User, data: OrderCreate
+) -> Order:
+    buyer_id = buyer.id
+    items = []
+    for line in sorted(data.items, key=lambda line: line.book_id):
+        price = await repository.take_stock(session, line.book_id, line.quantity)
+        if price is None:
+            error = await _unavailable(session, line.book_id)
+            await session.rollback()  # every stock taken so far goes back
+            raise error
+        items.append(OrderItem(book_id=line.book_id, quantity=line.quantity, unit_price=price))
+    order = Order(
+        user_id=buyer_id, total=sum(item.unit_price * item.quantity for item in items), items=items
+    )
+    session.add(order)
+    await session.commit()
+    public = OrderPublic.model_validate(order).model_dump(mode="json")
+    await bus.publish(DomainEvent("order.placed", {"order": public}, recipient_id=buyer_id))
+    return order
+
+
+async def cancel(session: AsyncSession, order: Order) -> Order:
+    if not await repository.mark_cancelled(session, order.id):
+        await session.rollback()
+        raise OrderAlreadyCancelled
+    for item in order.items:  # already in book-id order
+        await repository.return_stock(session, item.book_id, item.quantity)
+    await session.commit()
+    return order
