@@ -15,6 +15,8 @@ from app.orders.models import Order, OrderItem, OrderStatus
 
 async def take_stock(session: AsyncSession, book_id: int, quantity: int) -> Decimal | None:
     """Takes `quantity` copies if that many are left; the book's price, or None if not."""
+    if book_id > MAX_ID:
+        return None
     result = await session.execute(
         update(Book)
         .where(Book.id == book_id, Book.stock >= quantity)

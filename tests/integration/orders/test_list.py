@@ -1,0 +1,186 @@
+"""GET /orders: the caller's own orders by id, paged; `?all=true` is everyone's, for admins only."""
+
+from typing import Any
+
+import httpx
+import pytest
+
+from app.core.config import Settings
+from app.orders.models import OrderStatus
+from app.users.models import User
+from tests.integration.orders.payloads import ADMIN_REQUIRED, NOT_AUTHENTICATED, order_public
+from tests.support.data import CreateOrder, CreateUser
+from tests.support.host import bearer_headers
+
+
+async def list_orders(
+    client: httpx.AsyncClient, headers: dict[str, str], **params: str
+) -> tuple[list[Any], str, str | None]:
+    response = await client.get("/orders", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    orders: list[Any] = response.json()
+    return orders, response.headers["X-Total-Count"], response.headers.get("Link")
+
+
+async def mixed_orders(
+    create_user: CreateUser, create_order: CreateOrder, buyer: User
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Three orders of `buyer` (one cancelled) between two of another customer, as the API
+    sends them: (the buyer's, everyone's), each by id."""
+    other = await create_user()
+    everyone = [
+        await create_order(buyer=other),
+        await create_order(buyer=buyer),
+        await create_order(buyer=buyer, status=OrderStatus.CANCELLED),
+        await create_order(buyer=other),
+        await create_order(buyer=buyer),
+    ]
+    mine = [order_public(order) for order in everyone if order.user_id == buyer.id]
+    return mine, [order_public(order) for order in everyone]
+
+
+class TestListOrders:
+    async def test_returns_only_the_callers_orders_by_id(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_order: CreateOrder,
+        settings: Settings,
+    ) -> None:
+        buyer = await create_user()
+        mine, _ = await mixed_orders(create_user, create_order, buyer)
+
+        orders = await list_orders(client, bearer_headers(settings, buyer))
+
+        assert orders == (mine, "3", None)
+        assert [order["status"] for order in mine] == ["placed", "cancelled", "placed"]
+
+    async def test_a_customer_without_orders_gets_an_empty_list(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_order: CreateOrder,
+        settings: Settings,
+    ) -> None:
+        await create_order()
+        newcomer = await create_user()
+
+        assert await list_orders(client, bearer_headers(settings, newcomer)) == ([], "0", None)
+
+    async def test_pages_with_total_count_and_link_headers(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_order: CreateOrder,
+        settings: Settings,
+    ) -> None:
+        buyer = await create_user()
+        mine, _ = await mixed_orders(create_user, create_order, buyer)
+        headers = bearer_headers(settings, buyer)
+
+        first = await list_orders(client, headers, limit="2")
+        second = await list_orders(client, headers, skip="2", limit="2")
+
+        assert first == (mine[:2], "3", '<http://test/orders?limit=2&skip=2>; rel="next"')
+        assert second == (mine[2:], "3", '<http://test/orders?skip=0&limit=2>; rel="prev"')
+
+    async def test_admin_sees_only_their_own_without_all(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_order: CreateOrder,
+        settings: Settings,
+    ) -> None:
+        admin = await create_user(admin=True)
+        await mixed_orders(create_user, create_order, await create_user())
+        own = order_public(await create_order(buyer=admin))
+
+        assert await list_orders(client, bearer_headers(settings, admin)) == ([own], "1", None)
+
+    @pytest.mark.parametrize(
+        "value", [pytest.param("true", id="true"), pytest.param("1", id="one")]
+    )
+    async def test_admin_with_all_sees_everyones_orders(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_order: CreateOrder,
+        settings: Settings,
+        value: str,
+    ) -> None:
+        admin = await create_user(admin=True)
+        _, everyone = await mixed_orders(create_user, create_order, await create_user())
+
+        orders = await list_orders(client, bearer_headers(settings, admin), all=value)
+
+        assert orders == (everyone, "5", None)
+
+    async def test_admin_with_all_pages_keep_the_all_parameter(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_order: CreateOrder,
+        settings: Settings,
+    ) -> None:
+        admin = await create_user(admin=True)
+        _, everyone = await mixed_orders(create_user, create_order, await create_user())
+
+        orders = await list_orders(
+            client, bearer_headers(settings, admin), all="true", skip="2", limit="2"
+        )
+
+        assert orders == (
+            everyone[2:4],
+            "5",
+            '<http://test/orders?all=true&skip=4&limit=2>; rel="next", '
+            '<http://test/orders?all=true&skip=0&limit=2>; rel="prev"',
+        )
+
+    async def test_customer_asking_for_all_gets_403(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_order: CreateOrder,
+        settings: Settings,
+    ) -> None:
+        buyer = await create_user()
+        await create_order(buyer=buyer)
+
+        response = await client.get(
+            "/orders", params={"all": "true"}, headers=bearer_headers(settings, buyer)
+        )
+
+        assert response.status_code == 403, response.text
+        assert response.json() == ADMIN_REQUIRED
+
+    @pytest.mark.parametrize(
+        ("params", "loc"),
+        [
+            pytest.param({"limit": "0"}, "limit", id="limit_zero"),
+            pytest.param({"limit": "101"}, "limit", id="limit_101"),
+            pytest.param({"skip": "-1"}, "skip", id="negative_skip"),
+            pytest.param({"all": "maybe"}, "all", id="all_not_a_boolean"),
+        ],
+    )
+    async def test_bad_query_returns_422(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        settings: Settings,
+        params: dict[str, str],
+        loc: str,
+    ) -> None:
+        buyer = await create_user()
+
+        response = await client.get(
+            "/orders", params=params, headers=bearer_headers(settings, buyer)
+        )
+
+        assert response.status_code == 422, response.text
+        assert [error["loc"] for error in response.json()["detail"]] == [["query", loc]]
+
+    async def test_anonymous_gets_401(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/orders")
+
+        assert response.status_code == 401, response.text
+        assert response.json() == NOT_AUTHENTICATED
