@@ -6,12 +6,9 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from app.auth import models as _auth_models  # noqa: F401  (registers the tables)
-from app.books import models as _books_models  # noqa: F401
 from app.core.config import Settings
-from app.core.db import Base, create_engine
-from app.orders import models as _orders_models  # noqa: F401
-from app.users import models as _users_models  # noqa: F401
+from app.core.db import create_engine
+from app.models import Base
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -13,6 +13,7 @@ from app.core.config import Settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.errors import register_error_handlers
 from app.core.events import InProcessEventBus
+from app.core.logging import configure_logging
 from app.core.middleware import install_middleware
 from app.core.security import build_passwords
 from app.health.router import router as health_router
@@ -25,6 +26,7 @@ from app.users.router import router as users_router
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    configure_logging(settings)
     engine = create_engine(settings)
     app.state.sessionmaker = create_sessionmaker(engine)
     try:

@@ -1,5 +1,6 @@
 """Wiring only: the fixture kit (tests/fixtures), this project's configuration of it
-(tests/support/host.py) and the data fixtures (tests/support/data.py)."""
+(tests/support/host.py), data fixtures (data.py), login-limit fixtures (limits.py) and fakes
+of outbound services (fakes.py)."""
 
 pytest_plugins = [
     "tests.fixtures.database",
@@ -8,4 +9,6 @@ pytest_plugins = [
     "tests.fixtures.committed",
     "tests.support.host",
     "tests.support.data",
+    "tests.support.limits",
+    "tests.support.fakes",
 ]

@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth.rate_limit import LoginLimiterDep
-from app.auth.service import LoginService
+from app.auth.service import LoginService, RefreshService
 from app.core.clock import NowDep
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
@@ -70,3 +70,10 @@ def get_login_service(
 
 
 LoginServiceDep = Annotated[LoginService, Depends(get_login_service)]
+
+
+def get_refresh_service(session: SessionDep, settings: SettingsDep, now: NowDep) -> RefreshService:
+    return RefreshService(session, settings, now)
+
+
+RefreshServiceDep = Annotated[RefreshService, Depends(get_refresh_service)]

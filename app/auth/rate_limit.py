@@ -1,27 +1,110 @@
-"""Login limits (placeholder: issue 3 fills this in with the `limits` library)."""
+"""Login limits: failed logins per email and login requests per client (API.md, /auth/login).
 
-from typing import Annotated
+Both are moving windows from the `limits` library, in memory or, with REDIS_URL, in Redis so
+that every process shares them. The moving window keeps the timestamps of the hits: "5 in 15
+minutes" means exactly that at any moment, with no burst at a fixed window's edge, and time is
+read by this process (so one clock, the app's, decides on both storages).
+"""
 
-from fastapi import Depends, Request
+import math
+import time
+from typing import Annotated, cast
 
+from fastapi import Depends, Request, status
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage.redis.redispy import RedispyBridge
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
+
+from app.core.client_address import TrustedProxies
 from app.core.config import Settings
+from app.core.errors import AppError
+
+DEFAULT_KEY_PREFIX = "bookstore:login"
+
+
+class TooManyLoginAttempts(AppError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    detail = "Too many login attempts, try again later"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+def _storage(settings: Settings, key_prefix: str) -> Storage:
+    if settings.redis_url is None:
+        return MemoryStorage()
+    # redis-py's asyncio client (installed) rather than the default coredis.
+    return RedisStorage(
+        f"async+{settings.redis_url}", implementation="redispy", key_prefix=key_prefix
+    )
 
 
 class LoginLimiter:
     """Counts login requests per client and failed logins per email."""
 
+    def __init__(
+        self,
+        storage: Storage,
+        *,
+        failures: RateLimitItem,
+        requests: RateLimitItem,
+        trusted_proxies: TrustedProxies,
+    ) -> None:
+        self.storage = storage
+        self.failures = failures
+        self.requests = requests
+        self.trusted_proxies = trusted_proxies
+        self._windows = MovingWindowRateLimiter(storage)
+        self._closed = False
+
     async def check(self, client_key: str, email: str | None) -> None:
-        """Raises TooManyRequests when either limit is used up."""
+        """Counts this request for the client, then raises TooManyLoginAttempts when either the
+        client's requests or the email's failures are used up. Emails arrive normalised
+        (lower-cased); a username that is no email has no failure counter of its own.
+        """
+        if not await self._windows.hit(self.requests, "client", client_key):
+            raise TooManyLoginAttempts(await self._retry_after(self.requests, "client", client_key))
+        if email is not None and not await self._windows.test(self.failures, "email", email):
+            raise TooManyLoginAttempts(await self._retry_after(self.failures, "email", email))
 
     async def record_failure(self, email: str | None) -> None:
         """Counts one failed login for `email`."""
+        if email is not None:
+            await self._windows.hit(self.failures, "email", email)
+
+    async def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+        """Whole seconds until the oldest hit has left the window.
+
+        One past the floor rather than the ceiling: at the exact reset instant Redis still
+        counts the oldest hit (memory does not), and a client that waits Retry-After must succeed.
+        """
+        stats = await self._windows.get_window_stats(item, *identifiers)
+        return max(1, math.floor(stats.reset_time - time.time()) + 1)
 
     async def close(self) -> None:
-        """Releases the storage (a Redis connection pool)."""
+        """Releases the storage (a Redis connection pool); safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if isinstance(self.storage, RedisStorage) and isinstance(
+            bridge := self.storage.bridge, RedispyBridge
+        ):
+            await cast(Redis, bridge.get_connection()).aclose()
 
 
-def build_login_limiter(settings: Settings) -> LoginLimiter:
-    return LoginLimiter()
+def build_login_limiter(
+    settings: Settings, *, key_prefix: str = DEFAULT_KEY_PREFIX
+) -> LoginLimiter:
+    """The app's limiter; `key_prefix` namespaces its Redis keys (tests use one per test)."""
+    return LoginLimiter(
+        _storage(settings, key_prefix),
+        failures=parse(settings.login_failures_limit),
+        requests=parse(settings.login_rate_limit),
+        trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
+    )
 
 
 def get_login_limiter(request: Request) -> LoginLimiter:
@@ -29,10 +112,12 @@ def get_login_limiter(request: Request) -> LoginLimiter:
     return limiter
 
 
-def client_key(request: Request) -> str:
-    """The peer address (a trusted proxy's X-Forwarded-For: issue 3)."""
-    return request.client.host if request.client else "unknown"
-
-
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
+
+
+def client_key(request: Request, limiter: LoginLimiterDep) -> str:
+    """The client's address: the peer, or a trusted proxy's X-Forwarded-For (client_address)."""
+    return limiter.trusted_proxies.of(request)
+
+
 ClientKey = Annotated[str, Depends(client_key)]

@@ -4,12 +4,12 @@ from fastapi import APIRouter, BackgroundTasks, Depends, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.dependencies import LoginServiceDep, PasswordsDep
+from app.auth.dependencies import CurrentUser, LoginServiceDep, PasswordsDep, RefreshServiceDep
 from app.auth.rate_limit import ClientKey
-from app.auth.schemas import LoginRequest, TokenPair
+from app.auth.schemas import LoginRequest, RefreshRequest, TokenPair
 from app.core.db import SessionDep
 from app.notifications import messages
-from app.notifications.mailer import MailerDep
+from app.notifications.mailer import MailerDep, send_quietly
 from app.users import service as users_service
 from app.users.schemas import UserCreate, UserPublic
 
@@ -25,7 +25,7 @@ async def register(
     body: UserCreate,
 ) -> UserPublic:
     user = await users_service.register(session, passwords, body)
-    background.add_task(mailer.send, messages.welcome(user))
+    background.add_task(send_quietly, mailer, messages.welcome(user))
     return UserPublic.model_validate(user)
 
 
@@ -43,3 +43,15 @@ async def token(
     """The OAuth2 password flow (`username` is the email), for Swagger's Authorize button."""
     email = service.parse_login_email(form.username)
     return await login.log_in(client=client, email=email, password=form.password)
+
+
+@router.post("/refresh")
+async def refresh(tokens: RefreshServiceDep, body: RefreshRequest) -> TokenPair:
+    """A new pair for a live refresh token, which is revoked (shown again: every token goes)."""
+    return await tokens.refresh(body.refresh_token)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(user: CurrentUser, tokens: RefreshServiceDep, body: RefreshRequest) -> None:
+    """Revokes the caller's own refresh token; another user's is left alone, answered alike."""
+    await tokens.log_out(user, body.refresh_token)

@@ -1,4 +1,7 @@
-"""Logging in: one Argon2 verify whatever the outcome, then a token pair."""
+"""Logging in (one Argon2 verify whatever the outcome), refreshing and logging out.
+
+Every refresh token is recorded by its `jti`; a refresh revokes the one it used.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -6,12 +9,22 @@ from datetime import datetime
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.exceptions import InvalidCredentials
+from app.auth import repository as refresh_tokens
+from app.auth.exceptions import InvalidCredentials, TokenRejected
 from app.auth.rate_limit import LoginLimiter
 from app.auth.schemas import TokenPair
 from app.core.config import Settings
-from app.core.security import Passwords, TokenType, create_token
-from app.users import repository
+from app.core.security import (
+    InvalidToken,
+    Passwords,
+    TokenClaims,
+    TokenType,
+    create_token,
+    decode_token,
+    new_jti,
+    token_lifetime,
+)
+from app.users import repository as users
 from app.users.exceptions import AccountDeactivated
 from app.users.models import User
 from app.users.schemas import Email
@@ -30,7 +43,7 @@ def parse_login_email(username: str) -> str | None:
 async def authenticate(
     session: AsyncSession, passwords: Passwords, *, email: str | None, password: str
 ) -> User:
-    user = await repository.get_by_email(session, email) if email is not None else None
+    user = await users.get_by_email(session, email) if email is not None else None
     if not passwords.verify(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentials
     if not user.is_active:
@@ -55,16 +68,90 @@ class LoginService:
         except InvalidCredentials:
             await self.limiter.record_failure(email)
             raise
-        return issue_tokens(self.settings, user, now=self.now)
+        pair = issue_tokens(self.session, self.settings, user, now=self.now)
+        await self.session.commit()
+        return pair
 
 
-def issue_tokens(settings: Settings, user: User, *, now: datetime) -> TokenPair:
+def issue_tokens(
+    session: AsyncSession, settings: Settings, user: User, *, now: datetime
+) -> TokenPair:
+    """A new access and refresh pair; the refresh token's `jti` is added to the session.
+
+    The caller commits, so a rotation revokes the old token and records the new one together.
+    """
+    jti = new_jti()
+    refresh_tokens.add(
+        session,
+        jti=jti,
+        user_id=user.id,
+        now=now,
+        expires_at=now + token_lifetime(settings, TokenType.REFRESH),
+    )
     return TokenPair(
         access_token=create_token(
             settings, subject=user.id, role=user.role, token_type=TokenType.ACCESS, now=now
         ),
         refresh_token=create_token(
-            settings, subject=user.id, role=user.role, token_type=TokenType.REFRESH, now=now
+            settings,
+            subject=user.id,
+            role=user.role,
+            token_type=TokenType.REFRESH,
+            now=now,
+            jti=jti,
         ),
         expires_in=settings.access_token_minutes * 60,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshService:
+    """Rotating refresh tokens (with reuse detection) and revoking one at logout."""
+
+    session: AsyncSession
+    settings: Settings
+    now: datetime
+
+    def _claims(self, token: str) -> TokenClaims:
+        try:
+            return decode_token(self.settings, token, expected=TokenType.REFRESH)
+        except InvalidToken as exc:
+            raise TokenRejected from exc
+
+    async def refresh(self, token: str) -> TokenPair:
+        claims = self._claims(token)
+        user = await users.get(self.session, claims.subject)
+        if user is None:
+            raise TokenRejected
+        if not user.is_active:
+            raise AccountDeactivated
+        if not await refresh_tokens.revoke(
+            self.session, jti=claims.jti, user_id=user.id, now=self.now
+        ):
+            await self._revoke_all_on_reuse(claims, user)
+            raise TokenRejected
+        pair = issue_tokens(self.session, self.settings, user, now=self.now)
+        await self.session.commit()
+        return pair
+
+    async def _revoke_all_on_reuse(self, claims: TokenClaims, user: User) -> None:
+        """A revoked token shown again may be stolen: every token of its user goes.
+
+        Committed here, before the 401 is raised: the request's session is rolled back on the
+        way out, and would take the revocation with it (TUTORIAL-DEFECTS, Security).
+        """
+        if await refresh_tokens.is_revoked(self.session, jti=claims.jti, user_id=user.id):
+            await refresh_tokens.revoke_all(self.session, user_id=user.id, now=self.now)
+            await self.session.commit()
+
+    async def log_out(self, user: User, token: str) -> None:
+        """Revokes `token` if it is a live refresh token of `user`; anything else changes nothing.
+
+        Someone else's token is left alone and answered like one's own (docs/decisions.md).
+        """
+        try:
+            claims = decode_token(self.settings, token, expected=TokenType.REFRESH)
+        except InvalidToken:
+            return
+        if await refresh_tokens.revoke(self.session, jti=claims.jti, user_id=user.id, now=self.now):
+            await self.session.commit()

@@ -5,7 +5,8 @@ from enum import StrEnum
 from typing import Annotated, Literal, Self
 
 from fastapi import Depends, Request
-from pydantic import BeforeValidator, Field, SecretStr, model_validator
+from limits import parse_many
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./bookstore.db"
@@ -65,6 +66,20 @@ class Settings(BaseSettings):
 
     # Unset: mail is written to the log.
     smtp_url: str | None = None
+
+    @field_validator("login_failures_limit", "login_rate_limit")
+    @classmethod
+    def _one_valid_limit(cls, value: str) -> str:
+        """A bad limit fails at start-up, not on the first login."""
+        try:
+            items = parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"{exc}; expected e.g. '5 per 15 minutes' or '20/minute'") from exc
+        if len(items) != 1:
+            raise ValueError(f"expected exactly one limit, got {value!r}")
+        if items[0].amount < 1:
+            raise ValueError(f"a limit must allow at least one attempt, got {value!r}")
+        return value
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Self:

@@ -1,6 +1,7 @@
 """Domain errors and the one place that maps them (and validation errors) to HTTP."""
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import ClassVar, cast
 
 from fastapi import FastAPI, Request, status
@@ -14,10 +15,16 @@ class AppError(Exception):
     status_code: int = status.HTTP_400_BAD_REQUEST
     detail: str = "Bad request"
     headers: ClassVar[Mapping[str, str]] = {}
+    # Headers of this one response on top of the class's (Retry-After varies per 429).
+    extra_headers: Mapping[str, str] = MappingProxyType({})
 
-    def __init__(self, detail: str | None = None) -> None:
+    def __init__(
+        self, detail: str | None = None, *, headers: Mapping[str, str] | None = None
+    ) -> None:
         if detail is not None:
             self.detail = detail
+        if headers is not None:
+            self.extra_headers = dict(headers)
         super().__init__(self.detail)
 
 
@@ -45,7 +52,9 @@ class Conflict(AppError):
 async def handle_app_error(_request: Request, exc: Exception) -> JSONResponse:
     error = cast(AppError, exc)  # registered for AppError only
     return JSONResponse(
-        {"detail": error.detail}, status_code=error.status_code, headers=dict(error.headers)
+        {"detail": error.detail},
+        status_code=error.status_code,
+        headers={**error.headers, **error.extra_headers},
     )
 
 

@@ -1,9 +1,324 @@
-"""Cross-cutting middleware (placeholder: issue 3 adds request ids, logs, headers, limits)."""
+"""Cross-cutting middleware: request ids, access logs, security headers, CORS, body limit, gzip.
 
-from fastapi import FastAPI
+All pure ASGI (no `BaseHTTPMiddleware`: it breaks contextvars and streaming). The stack, outermost
+first, as `install_middleware` builds it:
 
-from app.core.config import Settings
+1. `ServerErrorMiddleware` (Starlette's, always outermost): sees an exception only after our
+   2-6 have already answered it, so it just re-raises to the server.
+2. `GZipMiddleware`: compresses what everything inside produced (large bodies only); outside the
+   security headers so the docs CSP hashes the uncompressed page.
+3. `SecurityHeadersMiddleware`: nosniff, DENY, Referrer-Policy, CSP (HSTS in production) on every
+   `http.response.start` passing through it: 413s, 500s and CORS preflights included.
+4. `CorrelationIdMiddleware` (asgi-correlation-id): keeps a valid incoming `X-Request-ID`,
+   replaces anything else by a uuid4 hex, and puts it on every response.
+5. `RequestLoggingMiddleware`: binds the request id to the log context, writes one access line
+   per request, and turns an unhandled exception into a JSON 500 sent through 3-4 (so the 500
+   carries the request id and the headers) before re-raising it.
+6. `CORSMiddleware` (only with `CORS_ORIGINS`): inside 3-5 so preflights get ids and headers,
+   outside 7 so a 413 can still be read by a browser client.
+7. `BodySizeLimitMiddleware`: 413 before the app reads a byte when Content-Length is too large;
+   otherwise counts the streamed bytes and stops the app's reads at the limit.
+"""
+
+import hashlib
+import re
+from base64 import b64encode
+from collections.abc import Mapping
+from time import perf_counter
+from uuid import uuid4
+
+import structlog
+from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
+from fastapi import FastAPI, status
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core.config import Environment, Settings
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+GZIP_MINIMUM_SIZE = 1024
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# Swagger UI and ReDoc as FastAPI serves them: bundles and CSS from jsDelivr, ReDoc's Google
+# fonts, FastAPI's favicon, data: icons, the schema fetched from here. The page's own inline
+# scripts are allowed by their sha256 (added per response), never by 'unsafe-inline'. Styles do
+# need 'unsafe-inline': swagger-ui and ReDoc (styled-components) inject <style> at runtime.
+DOCS_CSP = (
+    "default-src 'none'; "
+    "script-src https://cdn.jsdelivr.net{hashes}; "
+    "style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; "
+    "font-src https://fonts.gstatic.com; "
+    "connect-src 'self'; "
+    "worker-src blob:; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
+HSTS = "max-age=63072000; includeSubDomains"
+BODY_TOO_LARGE = "Request body too large"
 
 
-def install_middleware(app: FastAPI, settings: Settings) -> None:
-    """Adds the app's middleware stack, outermost last."""
+def route_path(scope: Scope) -> str:
+    """The path the app routes on: without the `root_path` a proxy mounted it under."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def is_valid_request_id(value: str) -> bool:
+    """1..128 characters of `A-Za-z0-9._-` (the API's rule for a kept `X-Request-ID`)."""
+    return _REQUEST_ID.fullmatch(value) is not None
+
+
+def new_request_id() -> str:
+    return uuid4().hex
+
+
+def _csp_hashes(body: bytes) -> str:
+    digests = (hashlib.sha256(script).digest() for script in _INLINE_SCRIPT.findall(body))
+    return "".join(f" 'sha256-{b64encode(digest).decode()}'" for digest in digests)
+
+
+class SecurityHeadersMiddleware:
+    """Security headers on every HTTP response; a route's own header of the same name wins.
+
+    On the docs pages the response is held until complete to hash its inline scripts into the
+    CSP (these pages are small and sent in one piece).
+    """
+
+    def __init__(self, app: ASGIApp, *, hsts: bool, docs_paths: frozenset[str]) -> None:
+        self.app = app
+        self.headers = {
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "no-referrer",
+        }
+        if hsts:
+            self.headers["Strict-Transport-Security"] = HSTS
+        self.docs_paths = docs_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+        elif route_path(scope) in self.docs_paths:
+            await self._docs(scope, receive, send)
+        else:
+            await self.app(scope, receive, self._adding(send, API_CSP))
+
+    def _adding(self, send: Send, csp: str) -> Send:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in {**self.headers, "Content-Security-Policy": csp}.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        return send_with_headers
+
+    async def _docs(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start: Message | None = None
+        body = bytearray()
+
+        async def hold(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            body.extend(message.get("body", b""))
+            if not message.get("more_body", False):
+                csp = DOCS_CSP.format(hashes=_csp_hashes(bytes(body)))
+                await self._adding(send, csp)(start)
+                await send({"type": "http.response.body", "body": bytes(body)})
+
+        await self.app(scope, receive, hold)
+
+
+class RequestLoggingMiddleware:
+    """Request id in the log context, one access line per request, a JSON 500 for a crash.
+
+    Sits inside `CorrelationIdMiddleware` (reads its id) and `SecurityHeadersMiddleware`, so the
+    500 it sends for an unhandled exception still gets the id and the headers. The exception is
+    logged here (with the id) and re-raised for the server, as Starlette's own 500 handling does.
+    Only the path is logged, never the query string (tokens travel there, e.g. `?token=`).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.logger = structlog.stdlib.get_logger("app.request")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        with structlog.contextvars.bound_contextvars(request_id=correlation_id.get()):
+            if scope["type"] == "http":
+                await self._http(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = perf_counter()
+        status_code: int | None = None
+        logged = False
+
+        def access_line() -> None:
+            nonlocal logged
+            logged = True
+            self.logger.info(
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status_code,
+                duration_ms=round((perf_counter() - started) * 1000, 2),
+            )
+
+        async def send_logging(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+            await send(message)
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                access_line()  # at the last byte, not after background tasks
+
+        try:
+            await self.app(scope, receive, send_logging)
+        except Exception:
+            self.logger.exception("unhandled_exception")
+            if status_code is None:
+                response = JSONResponse(
+                    {"detail": "Internal Server Error"},
+                    status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
+                )
+                await response(scope, receive, send_logging)
+            raise
+        finally:
+            if not logged:
+                access_line()
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` once the body passes the limit; an HTTPException so that FastAPI's
+    body parsing re-raises it (a plain exception there becomes a 400) and the app's handler
+    answers 413."""
+
+    def __init__(self) -> None:
+        super().__init__(status.HTTP_413_CONTENT_TOO_LARGE, BODY_TOO_LARGE)
+
+
+class BodySizeLimitMiddleware:
+    """413 `{"detail": "Request body too large"}` for bodies over the limit.
+
+    A `Content-Length` over the limit is refused before the app is called. Otherwise (chunked, or
+    an honest length) bytes are counted as the app receives them; the message that would pass the
+    limit is not delivered: `BodyTooLarge` is raised in the app instead. `limits` maps path
+    prefixes (`/files`) to their own limits, the longest matching prefix winning, so upload
+    routes can allow more than the JSON default.
+
+    Not Starlette's `RequestBodyLimitMiddleware`: it calls the app before refusing a too-large
+    Content-Length, answers text/plain, and a route can only tighten its limit.
+    """
+
+    def __init__(self, app: ASGIApp, *, default: int, limits: Mapping[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.limits = sorted(
+            ((prefix.rstrip("/"), limit) for prefix, limit in limits.items()),
+            key=lambda item: len(item[0]),
+            reverse=True,
+        )
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.limits:
+            if path == prefix or path.startswith(prefix + "/"):
+                return limit
+        return self.default
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(route_path(scope))
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            await self._too_large(scope, receive, send)
+            return
+
+        received = 0
+        response_started = False
+
+        async def receive_limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal response_started
+            response_started = response_started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive_limited, send_tracking)
+        except BodyTooLarge:
+            if response_started:
+                raise
+            await self._too_large(scope, receive, send)
+
+    @staticmethod
+    async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": BODY_TOO_LARGE}, status_code=status.HTTP_413_CONTENT_TOO_LARGE
+        )
+        await response(scope, receive, send)
+
+
+def _docs_paths(app: FastAPI) -> frozenset[str]:
+    paths = [app.docs_url, app.redoc_url]
+    if app.docs_url:
+        paths.append(app.swagger_ui_oauth2_redirect_url)
+    return frozenset(path for path in paths if path)
+
+
+def install_middleware(
+    app: FastAPI, settings: Settings, *, body_limits: Mapping[str, int] | None = None
+) -> None:
+    """Adds the stack described in this module's docstring.
+
+    `add_middleware` puts each new one outside the ones before: innermost first here.
+    `body_limits`: per path prefix body limits overriding `settings.max_body_bytes`.
+    """
+    app.add_middleware(
+        BodySizeLimitMiddleware, default=settings.max_body_bytes, limits=body_limits or {}
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
+            expose_headers=[REQUEST_ID_HEADER, "X-Total-Count", "Link", "Retry-After"],
+        )
+    app.add_middleware(RequestLoggingMiddleware)
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name=REQUEST_ID_HEADER,
+        generator=new_request_id,
+        validator=is_valid_request_id,
+    )
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        hsts=settings.environment is Environment.PRODUCTION,
+        docs_paths=_docs_paths(app),
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE)

@@ -56,6 +56,16 @@ class TokenClaims:
     expires_at: datetime
 
 
+def token_lifetime(settings: Settings, token_type: TokenType) -> timedelta:
+    if token_type is TokenType.ACCESS:
+        return timedelta(minutes=settings.access_token_minutes)
+    return timedelta(days=settings.refresh_token_days)
+
+
+def new_jti() -> str:
+    return uuid.uuid4().hex
+
+
 def create_token(
     settings: Settings,
     *,
@@ -63,19 +73,16 @@ def create_token(
     role: str,
     token_type: TokenType,
     now: datetime,
+    jti: str | None = None,
 ) -> str:
-    lifetime = (
-        timedelta(minutes=settings.access_token_minutes)
-        if token_type is TokenType.ACCESS
-        else timedelta(days=settings.refresh_token_days)
-    )
+    """A signed token; pass `jti` when the caller records it (refresh tokens are tracked)."""
     payload: dict[str, Any] = {
         "sub": str(subject),
         "role": role,
         "type": token_type.value,
         "iat": now,
-        "exp": now + lifetime,
-        "jti": uuid.uuid4().hex,
+        "exp": now + token_lifetime(settings, token_type),
+        "jti": jti or new_jti(),
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
     }

@@ -23,14 +23,30 @@ class Mailer(Protocol):
 
 
 class LogMailer:
-    """Writes mail to the log instead of sending it (SMTP_URL unset)."""
+    """Writes mail to the log instead of sending it (SMTP_URL unset).
+
+    Recipient and subject only: a body can hold what logs must not (reset links, order details).
+    """
 
     async def send(self, mail: Mail) -> None:
         logger.info("mail to=%s subject=%s", mail.to, mail.subject)
 
 
 def build_mailer(settings: Settings) -> Mailer:
+    """The app's mailer; always the log mailer until the SMTP transport lands."""
     return LogMailer()
+
+
+async def send_quietly(mailer: Mailer, mail: Mail) -> None:
+    """Sends `mail`; a failure is logged (recipient and subject, never the body) and swallowed.
+
+    For sends after the response (background tasks): the request has already succeeded, and a
+    failed send must change nothing else (API.md, "Mail").
+    """
+    try:
+        await mailer.send(mail)
+    except Exception:
+        logger.exception("mail to=%s subject=%s failed", mail.to, mail.subject)
 
 
 def get_mailer(request: Request) -> Mailer:

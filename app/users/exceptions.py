@@ -1,4 +1,4 @@
-from app.core.errors import Conflict, PermissionDenied
+from app.core.errors import AppError, Conflict, NotFound, PermissionDenied
 
 
 class EmailTaken(Conflict):
@@ -11,3 +11,15 @@ class AdminRequired(PermissionDenied):
 
 class AccountDeactivated(PermissionDenied):
     detail = "Account is deactivated"
+
+
+class UserNotFound(NotFound):
+    detail = "User not found"
+
+
+class WrongCurrentPassword(AppError):
+    detail = "Current password is incorrect"
+
+
+class CannotChangeOwnAdminAccount(AppError):
+    detail = "Admins cannot demote or deactivate themselves"

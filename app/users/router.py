@@ -2,12 +2,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.auth.dependencies import AdminUser, CurrentUser
+from app.auth.dependencies import AdminUser, CurrentUser, PasswordsDep
+from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.pagination import PageDep, set_page_headers
 from app.core.text import SearchText
-from app.users import repository
-from app.users.schemas import UserPublic
+from app.users import repository, service
+from app.users.dependencies import UserForAdmin
+from app.users.schemas import AdminUserUpdate, UserPublic, UserUpdate
 
 router = APIRouter(tags=["users"])
 
@@ -15,6 +17,14 @@ router = APIRouter(tags=["users"])
 @router.get("/users/me")
 async def read_me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
+
+
+@router.patch("/users/me")
+async def update_me(
+    user: CurrentUser, session: SessionDep, passwords: PasswordsDep, now: NowDep, body: UserUpdate
+) -> UserPublic:
+    updated = await service.update_me(session, passwords, user, body, now=now)
+    return UserPublic.model_validate(updated)
 
 
 @router.get("/admin/users")
@@ -29,3 +39,11 @@ async def list_users(
     users, total = await repository.list_page(session, skip=page.skip, limit=page.limit, q=q)
     set_page_headers(request, response, page, total)
     return [UserPublic.model_validate(user) for user in users]
+
+
+@router.patch("/admin/users/{user_id}")
+async def update_user(
+    admin: AdminUser, user: UserForAdmin, session: SessionDep, now: NowDep, body: AdminUserUpdate
+) -> UserPublic:
+    updated = await service.update_by_admin(session, admin, user, body, now=now)
+    return UserPublic.model_validate(updated)

@@ -1,7 +1,16 @@
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.core.text import NoNul
 from app.users.models import Role
@@ -37,3 +46,32 @@ class UserPublic(BaseModel):
     role: Role
     is_active: bool
     created_at: datetime
+
+
+def _reject_null(value: Any, info: ValidationInfo) -> Any:
+    """Fields may be left out of a PATCH body, but an explicit null is a 422."""
+    if value is None:
+        raise ValueError(f"{info.field_name} may not be null")
+    return value
+
+
+class UserUpdate(BaseModel):
+    """PATCH /users/me. `role`, `is_active` and `email` are not fields: sent, they are ignored."""
+
+    name: Name | None = None
+    # Compared only, like a login password: no policy, so a 422 reveals nothing about it.
+    current_password: Annotated[str, Field(min_length=1, max_length=1024)] | None = None
+    new_password: Password | None = None
+
+    _not_null = field_validator("name", "current_password", "new_password", mode="before")(
+        _reject_null
+    )
+
+
+class AdminUserUpdate(BaseModel):
+    """PATCH /admin/users/{id}: what only an admin may change."""
+
+    role: Role | None = None
+    is_active: bool | None = None
+
+    _not_null = field_validator("role", "is_active", mode="before")(_reject_null)

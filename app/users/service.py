@@ -1,13 +1,16 @@
-"""User accounts: registration and the bootstrap admin."""
+"""User accounts: registration, changes by the user or an admin, and the bootstrap admin."""
+
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import repository as refresh_tokens
 from app.core.security import Passwords
 from app.users import repository
-from app.users.exceptions import EmailTaken
+from app.users.exceptions import CannotChangeOwnAdminAccount, EmailTaken, WrongCurrentPassword
 from app.users.models import Role, User
-from app.users.schemas import UserCreate
+from app.users.schemas import AdminUserUpdate, UserCreate, UserUpdate
 
 
 async def register(session: AsyncSession, passwords: Passwords, data: UserCreate) -> User:
@@ -24,6 +27,41 @@ async def register(session: AsyncSession, passwords: Passwords, data: UserCreate
     except IntegrityError as exc:
         await session.rollback()
         raise EmailTaken from exc
+    return user
+
+
+async def update_me(
+    session: AsyncSession, passwords: Passwords, user: User, data: UserUpdate, *, now: datetime
+) -> User:
+    """Name and password; a new password needs the current one and ends every refresh token."""
+    # Checked before anything changes: a refused request leaves nothing pending in the session.
+    if data.new_password is not None and not passwords.verify(
+        data.current_password or "", user.password_hash
+    ):
+        raise WrongCurrentPassword
+    if data.name is not None:
+        user.name = data.name
+    if data.new_password is not None:
+        user.password_hash = passwords.hash(data.new_password)
+        await refresh_tokens.revoke_all(session, user_id=user.id, now=now)
+    await session.commit()
+    return user
+
+
+async def update_by_admin(
+    session: AsyncSession, admin: User, user: User, data: AdminUserUpdate, *, now: datetime
+) -> User:
+    """Role and activation; deactivating ends every refresh token of the user."""
+    demotes = data.role is not None and data.role != Role.ADMIN
+    if user.id == admin.id and (demotes or data.is_active is False):
+        raise CannotChangeOwnAdminAccount
+    if data.role is not None:
+        user.role = data.role.value
+    if data.is_active is not None:
+        user.is_active = data.is_active
+    if data.is_active is False:
+        await refresh_tokens.revoke_all(session, user_id=user.id, now=now)
+    await session.commit()
     return user
 
 

@@ -51,11 +51,13 @@ def session_dependency() -> Callable[..., Any]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
+    """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in)."""
     return Settings(
         _env_file=None,
         environment=Environment.TEST,
         database_url=database_url,
         secret_key=SecretStr(TEST_SECRET_KEY),
+        redis_url=None,
     )
 
 

@@ -100,17 +100,6 @@ class TestSignIn:
         assert response.status_code == 200, response.text
         assert response.json() == user_public(user)
 
-    async def test_refresh_token_is_refused_as_a_bearer(
-        self, sign_in: SignIn, client: httpx.AsyncClient, create_user: CreateUser
-    ) -> None:
-        user = await create_user()
-        token = (await sign_in(user.email, TEST_PASSWORD)).json()["refresh_token"]
-
-        response = await client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
-
-        assert response.status_code == 401, response.text
-        assert response.json() == {"detail": "Invalid token"}
-
     @pytest.mark.parametrize(
         ("stored", "typed"),
         [

@@ -12,7 +12,6 @@ from app.core.config import Settings
 from app.core.security import TokenType, create_token
 from app.users.models import User
 from tests.fixtures.app import BASE_URL
-from tests.fixtures.auth import Principal
 from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
@@ -57,16 +56,6 @@ async def tolerant_admin_client(
 
 
 class TestListUsers:
-    @pytest.mark.auth(anonymous=401, customer=403, admin=200)
-    async def test_only_admins_may_list(
-        self, auth_client: httpx.AsyncClient, principal: Principal, expected_status: int
-    ) -> None:
-        response = await auth_client.get("/admin/users")
-
-        assert response.status_code == expected_status, response.text
-        refusals = {401: {"detail": "Not authenticated"}, 403: {"detail": "Admin access required"}}
-        assert response.json() == (refusals.get(expected_status) or [user_public(principal.user)])
-
     async def test_role_claimed_in_the_token_is_not_trusted(
         self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
     ) -> None:

@@ -1,6 +1,9 @@
+from pathlib import Path
+
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from app import main
 from app.core.config import DEFAULT_DATABASE_URL, Environment, Settings
 
 PRODUCTION_KEY = "a-production-signing-key-of-a-sensible-length-0123456789"
@@ -145,3 +148,20 @@ class TestSettings:
     def test_lifetimes_and_pool_size_must_be_positive(self, field: str, value: int) -> None:
         with pytest.raises(ValidationError, match="Input should be greater than or equal to 1"):
             Settings.model_validate({field: value})
+
+
+def test_create_app_refuses_production_without_secret_key_before_building_anything(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    built: list[str] = []
+    monkeypatch.setattr(main, "FastAPI", lambda **_: built.append("app"))
+
+    with pytest.raises(
+        ValidationError,
+        match=r"SECRET_KEY must be set when ENVIRONMENT=production \(make one with: python -c",
+    ):
+        main.create_app()
+
+    assert built == []

@@ -124,6 +124,15 @@ class TestCreateToken:
 
         assert first != second
 
+    def test_jti_given_by_the_caller_is_the_tokens_own(
+        self, settings: Settings, now: datetime
+    ) -> None:
+        token = create_token(
+            settings, subject=1, role="customer", token_type=TokenType.REFRESH, now=now, jti="abc"
+        )
+
+        assert unverified(token)["jti"] == "abc"
+
 
 class TestDecodeToken:
     @pytest.mark.parametrize(

@@ -1,0 +1,160 @@
+"""Structured logs: structlog for the app; stdlib loggers (uvicorn, SQLAlchemy...) go through it.
+
+`configure_logging(settings)` runs in the app's lifespan and may run again: it replaces its own
+root handler and never touches handlers it did not add (pytest's, say). Every line goes through
+one `ProcessorFormatter`, so structlog and `logging` lines share the format (JSON in production or
+with LOG_FORMAT=json, console otherwise), carry the context bound with
+`structlog.contextvars` (the request id) and pass `redact_secrets` twice: on the event dict and
+again after tracebacks are rendered to text.
+"""
+
+import logging
+import re
+import sys
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
+
+from app.core.config import Environment, Settings
+
+HANDLER_NAME = "app"
+REDACTED = "[REDACTED]"
+
+# Keys are compared lower-cased with `-` as `_`; a key ending with one of these is masked whole
+# (password, current_password, new_password, access_token, refresh_token, set_cookie,
+# proxy_authorization, client_secret, x_api_key...).
+SENSITIVE_KEY_SUFFIXES = ("password", "token", "secret", "authorization", "cookie", "api_key")
+_BEARER = re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]+")
+_KEY_VALUE = re.compile(
+    r"(?i)\b([a-z0-9_-]*(?:password|token|secret|authorization|cookie|api_key))"
+    r"""(["']?\s*[:=]\s*["']?)([^\s"',&;]+)"""
+)
+
+
+def is_sensitive_key(key: object) -> bool:
+    return isinstance(key, str) and key.lower().replace("-", "_").endswith(SENSITIVE_KEY_SUFFIXES)
+
+
+def redact_text(text: str) -> str:
+    """Masks `Bearer <token>` and `password=...`/`"token": "..."` pairs inside free text."""
+    text = _BEARER.sub(rf"\1 {REDACTED}", text)
+    return _KEY_VALUE.sub(rf"\1\2{REDACTED}", text)
+
+
+def _redact(value: object) -> object:
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {k: REDACTED if is_sensitive_key(k) else _redact(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_redact(item) for item in value]
+    return value
+
+
+def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """A structlog processor: passwords, tokens, secrets, cookies and Authorization never print."""
+    return {
+        key: value
+        if key.startswith("_")  # structlog's own (`_record`, `_from_structlog`)
+        else REDACTED
+        if is_sensitive_key(key)
+        else _redact(value)
+        for key, value in event_dict.items()
+    }
+
+
+class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever `sys.stderr` is at emit time (test runners swap and close theirs)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+def uses_json(settings: Settings) -> bool:
+    if settings.log_format is not None:
+        return settings.log_format == "json"
+    return settings.environment is Environment.PRODUCTION
+
+
+def build_formatter(settings: Settings, *, colors: bool = False) -> logging.Formatter:
+    """The one formatter of every line, structlog's and stdlib's alike."""
+    renderer: Processor = (
+        structlog.processors.JSONRenderer()
+        if uses_json(settings)
+        else structlog.dev.ConsoleRenderer(
+            colors=colors, exception_formatter=structlog.dev.plain_traceback
+        )
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=_shared_processors(),
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            redact_secrets,  # again: a traceback's text can quote a secret
+            renderer,
+        ],
+    )
+
+
+def _shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_secrets,
+    ]
+
+
+def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> None:
+    """Configures structlog and the root logger; idempotent (replaces only its own handler).
+
+    `stream`: where lines go (default: the current `sys.stderr`).
+    """
+    structlog.configure(
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *_shared_processors(),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        # Caching would pin loggers to this configuration; tests swap it (capture_logs).
+        cache_logger_on_first_use=False,
+    )
+    handler: logging.Handler = (
+        _CurrentStderrHandler() if stream is None else logging.StreamHandler(stream)
+    )
+    handler.set_name(HANDLER_NAME)
+    output = sys.stderr if stream is None else stream
+    handler.setFormatter(build_formatter(settings, colors=_is_tty(output)))
+
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(settings.log_level.upper())
+
+    # uvicorn's dictConfig gives its loggers their own handlers: send them through ours instead.
+    for name in ("uvicorn", "uvicorn.error"):
+        _route_to_root(logging.getLogger(name), propagate=True)
+    # The access line comes from RequestLoggingMiddleware (with the request id and duration).
+    _route_to_root(logging.getLogger("uvicorn.access"), propagate=False)
+
+
+def _route_to_root(logger: logging.Logger, *, propagate: bool) -> None:
+    logger.handlers = [] if propagate else [logging.NullHandler()]
+    logger.propagate = propagate
+
+
+def _is_tty(stream: Any) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

@@ -1,0 +1,193 @@
+"""Logs through the app: the request id on every line of a request, one access line per request,
+and no password or token in any line, whoever logs it."""
+
+import json
+import logging
+from typing import Any
+
+import httpx
+import pytest
+import structlog
+from dirty_equals import IsFloat, IsStr
+from fastapi import FastAPI, Request
+
+from app.core.config import Settings
+from app.users.models import User
+from tests.factories import TEST_PASSWORD
+from tests.support.data import CreateUser
+from tests.support.logs import captured_log_output
+
+TIMESTAMP = IsStr(regex=r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
+
+
+@pytest.fixture
+def json_settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"log_format": "json"})
+
+
+@pytest.fixture
+def logging_app(fresh_app: FastAPI) -> FastAPI:
+    """Adds `/test/careless`: logs its headers and JSON body, as a careless handler would."""
+
+    async def careless(request: Request) -> dict[str, str]:
+        body = await request.json()
+        structlog.stdlib.get_logger("test.careless").info(
+            "incoming", headers=dict(request.headers), body=body
+        )
+        logging.getLogger("test.legacy").warning(
+            "auth=%s body=%s", request.headers.get("authorization"), json.dumps(body)
+        )
+        return {"status": "logged"}
+
+    fresh_app.add_api_route("/test/careless", careless, methods=["POST"])
+    return fresh_app
+
+
+def lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines()]
+
+
+class TestRequestIdInLogs:
+    @pytest.mark.parametrize(
+        "sent",
+        [pytest.param({"X-Request-ID": "trace-7"}, id="kept"), pytest.param({}, id="generated")],
+    )
+    async def test_the_access_line_carries_the_responses_request_id(
+        self, client: httpx.AsyncClient, json_settings: Settings, sent: dict[str, str]
+    ) -> None:
+        with captured_log_output(json_settings) as output:
+            response = await client.get("/health", headers=sent)
+
+        assert response.status_code == 200, response.text
+        access = [line for line in lines(output.getvalue()) if line["logger"] == "app.request"]
+        assert access == [
+            {
+                "event": "request",
+                "method": "GET",
+                "path": "/health",
+                "status": 200,
+                "duration_ms": IsFloat(ge=0),
+                "request_id": response.headers["X-Request-ID"],
+                "logger": "app.request",
+                "level": "info",
+                "timestamp": TIMESTAMP,
+            }
+        ]
+
+    async def test_stdlib_lines_inside_a_request_carry_its_id(
+        self, logging_app: FastAPI, client: httpx.AsyncClient, json_settings: Settings
+    ) -> None:
+        with captured_log_output(json_settings) as output:
+            response = await client.post("/test/careless", json={"title": "Dune"})
+
+        assert response.status_code == 200, response.text
+        legacy = [line for line in lines(output.getvalue()) if line["logger"] == "test.legacy"]
+        assert legacy == [
+            {
+                "event": 'auth=None body={"title": "Dune"}',
+                "request_id": response.headers["X-Request-ID"],
+                "logger": "test.legacy",
+                "level": "warning",
+                "timestamp": TIMESTAMP,
+            }
+        ]
+
+    async def test_a_crash_is_logged_with_the_request_id(
+        self, fresh_app: FastAPI, client: httpx.AsyncClient, json_settings: Settings
+    ) -> None:
+        async def crash() -> None:
+            raise RuntimeError("unexpected")
+
+        fresh_app.add_api_route("/test/crash", crash)
+
+        with captured_log_output(json_settings) as output, pytest.raises(RuntimeError):
+            await client.get("/test/crash", headers={"X-Request-ID": "trace-500"})
+
+        events = [(line["event"], line["request_id"]) for line in lines(output.getvalue())]
+        assert events == [("unhandled_exception", "trace-500"), ("request", "trace-500")]
+
+
+@pytest.mark.parametrize(
+    "log_format", [pytest.param("json", id="json"), pytest.param("console", id="console")]
+)
+async def test_no_password_or_token_reaches_any_line(
+    logging_app: FastAPI,
+    client: httpx.AsyncClient,
+    settings: Settings,
+    create_user: CreateUser,
+    log_format: str,
+) -> None:
+    user: User = await create_user()
+    with captured_log_output(settings.model_copy(update={"log_format": log_format})) as output:
+        login = await client.post(
+            "/auth/login", json={"email": user.email, "password": TEST_PASSWORD}
+        )
+        tokens = login.json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        me = await client.get("/users/me", headers=bearer)
+        careless = await client.post(
+            "/test/careless",
+            headers=bearer,
+            json={
+                "password": TEST_PASSWORD,
+                "current_password": TEST_PASSWORD,
+                "refresh_token": tokens["refresh_token"],
+                "note": f"pasted token={tokens['access_token']}",
+            },
+        )
+
+    assert (login.status_code, me.status_code, careless.status_code) == (200, 200, 200)
+    text = output.getvalue()
+    secrets = {
+        "password": TEST_PASSWORD,
+        "access_token": tokens["access_token"],
+        "refresh_token": tokens["refresh_token"],
+    }
+    leaks = {
+        name: [number for number, line in enumerate(text.splitlines()) if secret in line]
+        for name, secret in secrets.items()
+    }
+    assert leaks == {"password": [], "access_token": [], "refresh_token": []}
+
+
+async def test_a_careless_line_is_masked_not_dropped(
+    logging_app: FastAPI, client: httpx.AsyncClient, json_settings: Settings
+) -> None:
+    with captured_log_output(json_settings) as output:
+        response = await client.post(
+            "/test/careless",
+            headers={"Authorization": "Bearer abc.def.ghi", "X-Request-ID": "trace-9"},
+            json={"new_password": "hunter2hunter2", "note": "see Bearer abc.def.ghi"},
+        )
+
+    assert response.status_code == 200, response.text
+    careless = [line for line in lines(output.getvalue()) if line["logger"].startswith("test.")]
+    assert careless == [
+        {
+            "event": "incoming",
+            "headers": {
+                "host": "test",
+                "accept": "*/*",
+                "accept-encoding": "gzip, deflate",
+                "connection": "keep-alive",
+                "user-agent": IsStr(regex=r"python-httpx/.+"),
+                "authorization": "[REDACTED]",
+                "x-request-id": "trace-9",
+                "content-length": IsStr(regex=r"\d+"),
+                "content-type": "application/json",
+            },
+            "body": {"new_password": "[REDACTED]", "note": "see Bearer [REDACTED]"},
+            "request_id": "trace-9",
+            "logger": "test.careless",
+            "level": "info",
+            "timestamp": TIMESTAMP,
+        },
+        {
+            "event": 'auth=Bearer [REDACTED] body={"new_password": "[REDACTED]", '
+            '"note": "see Bearer [REDACTED]"}',
+            "request_id": "trace-9",
+            "logger": "test.legacy",
+            "level": "warning",
+            "timestamp": TIMESTAMP,
+        },
+    ]

@@ -1,0 +1,87 @@
+"""Login-limit fixtures: the test's app gets a limiter on memory or on Redis, counters never shared.
+
+`login_limiter` is parametrized (`memory`, `redis`): a test that asks for it runs on both
+storages. On Redis every test has its own key prefix, so xdist workers and tests never see each
+other's counters, and its keys are deleted afterwards. `TEST_REDIS_URL` points it elsewhere
+than the local Redis.
+"""
+
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack
+from uuid import uuid4
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from redis.asyncio import Redis
+from starlette.types import ASGIApp
+
+from app.auth.rate_limit import LoginLimiter, build_login_limiter
+from app.core.config import Settings
+from tests.fixtures.app import BASE_URL
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+ClientAt = Callable[[str], httpx.AsyncClient]
+
+
+@pytest.fixture
+def trusted_proxies() -> list[str]:
+    """TRUSTED_PROXIES for the test's limiter; parametrize it to put proxies in front."""
+    return []
+
+
+@pytest.fixture(params=[pytest.param(None, id="memory"), pytest.param(TEST_REDIS_URL, id="redis")])
+def limiter_redis_url(request: pytest.FixtureRequest) -> str | None:
+    """REDIS_URL for the test's limiter: None (memory storage) or the test Redis."""
+    url: str | None = request.param
+    return url
+
+
+@pytest.fixture
+async def login_limiter(
+    fresh_app: FastAPI,
+    settings: Settings,
+    limiter_redis_url: str | None,
+    trusted_proxies: list[str],
+) -> AsyncIterator[LoginLimiter]:
+    """The test app's login limiter, on the parametrized storage, with a prefix of its own."""
+    prefix = f"test:{uuid4().hex}"
+    limiter_settings = settings.model_copy(
+        update={"redis_url": limiter_redis_url, "trusted_proxies": trusted_proxies}
+    )
+    limiter = build_login_limiter(limiter_settings, key_prefix=prefix)
+    replaced: LoginLimiter = fresh_app.state.login_limiter
+    fresh_app.state.login_limiter = limiter
+    await replaced.close()
+    try:
+        yield limiter
+    finally:
+        await limiter.close()
+        if limiter_redis_url is not None:
+            await _delete_keys(limiter_redis_url, f"{prefix}:*")
+
+
+async def _delete_keys(url: str, pattern: str) -> None:
+    redis = Redis.from_url(url)
+    try:
+        keys = [key async for key in redis.scan_iter(match=pattern)]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
+
+
+@pytest.fixture
+async def client_at(running_app: ASGIApp) -> AsyncIterator[ClientAt]:
+    """`client_at("203.0.113.7")`: an httpx client on the test's app whose peer is that address."""
+    async with AsyncExitStack() as stack:
+
+        def make(host: str) -> httpx.AsyncClient:
+            transport = httpx.ASGITransport(app=running_app, client=(host, 50000))
+            client = httpx.AsyncClient(transport=transport, base_url=BASE_URL)
+            stack.push_async_callback(client.aclose)
+            return client
+
+        yield make

@@ -1,0 +1,194 @@
+"""configure_logging: JSON or console by settings, stdlib routed through structlog, idempotent;
+redact_secrets: what it masks and what it leaves alone."""
+
+import json
+import logging
+from typing import Any
+
+import pytest
+import structlog
+from dirty_equals import IsStr
+
+from app.core.config import Environment, Settings
+from app.core.logging import HANDLER_NAME, REDACTED, redact_secrets
+from tests.support.logs import captured_log_output
+
+TIMESTAMP = IsStr(regex=r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
+CONSOLE_LINE = IsStr(regex=r"\d{4}-\d\d-\d\dT[\d:.]+Z \[info\s*\] hello\s+\[app\.test\] n=1")
+
+
+PAIRS_REDACTED = f'got password={REDACTED}&x=1 {{"refresh_token": "{REDACTED}"}} Token: {REDACTED}'
+
+
+def settings_for(environment: Environment, log_format: str | None = None) -> Settings:
+    return Settings.model_validate(
+        {"environment": environment, "log_format": log_format, "secret_key": "k" * 32}
+    )
+
+
+def log_hello() -> None:
+    structlog.stdlib.get_logger("app.test").info("hello", n=1)
+
+
+class TestFormat:
+    def test_production_writes_one_json_object_per_line(self) -> None:
+        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
+            log_hello()
+
+        assert json.loads(output.getvalue()) == {
+            "event": "hello",
+            "n": 1,
+            "logger": "app.test",
+            "level": "info",
+            "timestamp": TIMESTAMP,
+        }
+
+    @pytest.mark.parametrize(
+        "environment",
+        [
+            pytest.param(Environment.DEVELOPMENT, id="development"),
+            pytest.param(Environment.TEST, id="test"),
+        ],
+    )
+    def test_elsewhere_lines_are_for_the_console(self, environment: Environment) -> None:
+        with captured_log_output(settings_for(environment)) as output:
+            log_hello()
+
+        assert output.getvalue().splitlines() == [CONSOLE_LINE]
+
+    @pytest.mark.parametrize(
+        ("environment", "log_format", "expected"),
+        [
+            pytest.param(Environment.DEVELOPMENT, "json", "json", id="json_in_development"),
+            pytest.param(Environment.PRODUCTION, "console", "console", id="console_in_production"),
+        ],
+    )
+    def test_log_format_overrides_the_environment(
+        self, environment: Environment, log_format: str, expected: str
+    ) -> None:
+        with captured_log_output(settings_for(environment, log_format)) as output:
+            log_hello()
+
+        line = output.getvalue().rstrip("\n")
+        assert (line.startswith("{"), line.endswith("}")) == (expected == "json",) * 2
+
+    def test_uvicorn_lines_share_the_format_and_its_access_log_is_left_to_the_middleware(
+        self,
+    ) -> None:
+        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
+            logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
+            logging.getLogger("uvicorn.access").info("127.0.0.1 - GET / 200")
+
+        assert [json.loads(line) for line in output.getvalue().splitlines()] == [
+            {
+                "event": "Started server process [42]",
+                "logger": "uvicorn.error",
+                "level": "info",
+                "timestamp": TIMESTAMP,
+            }
+        ]
+
+    def test_configuring_twice_keeps_one_handler_and_one_line_per_call(self) -> None:
+        settings = settings_for(Environment.PRODUCTION)
+        with captured_log_output(settings), captured_log_output(settings) as output:
+            log_hello()
+            ours = [h for h in logging.getLogger().handlers if h.get_name() == HANDLER_NAME]
+
+        assert (len(ours), len(output.getvalue().splitlines())) == (1, 1)
+
+    def test_the_level_comes_from_settings(self) -> None:
+        settings = settings_for(Environment.PRODUCTION).model_copy(update={"log_level": "warning"})
+        with captured_log_output(settings) as output:
+            log_hello()
+            structlog.stdlib.get_logger("app.test").warning("careful")
+
+        assert [json.loads(line)["event"] for line in output.getvalue().splitlines()] == ["careful"]
+
+    def test_a_traceback_is_redacted_too(self) -> None:
+        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
+            try:
+                raise ValueError("bad login password=hunter2hunter2")
+            except ValueError:
+                structlog.stdlib.get_logger("app.test").exception("failed")
+
+        line = json.loads(output.getvalue())
+        assert (line["event"], "hunter2" in line["exception"]) == ("failed", False)
+        assert line["exception"].endswith(f"ValueError: bad login password={REDACTED}")
+
+
+class TestRedactSecrets:
+    @pytest.mark.parametrize(
+        ("event_dict", "expected"),
+        [
+            pytest.param(
+                {
+                    "password": "p",
+                    "Current_Password": "p",
+                    "new-password": "p",
+                    "token": "t",
+                    "access_token": "t",
+                    "refresh_token": "t",
+                    "Authorization": "Bearer t",
+                    "secret": "s",
+                    "client_secret": "s",
+                    "Cookie": "c",
+                    "set-cookie": "c",
+                    "x-api-key": "k",
+                },
+                dict.fromkeys(
+                    (
+                        "password",
+                        "Current_Password",
+                        "new-password",
+                        "token",
+                        "access_token",
+                        "refresh_token",
+                        "Authorization",
+                        "secret",
+                        "client_secret",
+                        "Cookie",
+                        "set-cookie",
+                        "x-api-key",
+                    ),
+                    REDACTED,
+                ),
+                id="sensitive_keys_any_case",
+            ),
+            pytest.param(
+                {"body": {"user": {"password": "p"}, "items": [{"token": "t"}, "Bearer abc.d"]}},
+                {
+                    "body": {
+                        "user": {"password": REDACTED},
+                        "items": [{"token": REDACTED}, "Bearer [REDACTED]"],
+                    }
+                },
+                id="nested",
+            ),
+            pytest.param(
+                {"event": "header was bearer eyJ.a-b_c/d+e= end"},
+                {"event": "header was bearer [REDACTED] end"},
+                id="bearer_in_text",
+            ),
+            pytest.param(
+                {"event": 'got password=hunter2&x=1 {"refresh_token": "r.t"} Token: abc'},
+                {"event": PAIRS_REDACTED},
+                id="pairs_in_text",
+            ),
+            pytest.param(
+                {"event": "login", "email": "a@b.c", "token_type": "bearer", "status": 200},
+                {"event": "login", "email": "a@b.c", "token_type": "bearer", "status": 200},
+                id="harmless_left_alone",
+            ),
+        ],
+    )
+    def test_masks_exactly_the_secrets(
+        self, event_dict: dict[str, Any], expected: dict[str, Any]
+    ) -> None:
+        assert redact_secrets(None, "info", event_dict) == expected
+
+    def test_leaves_structlogs_own_keys_alone(self) -> None:
+        record = logging.makeLogRecord({"msg": "x"})
+
+        redacted = redact_secrets(None, "info", {"event": "x", "_record": record})
+
+        assert redacted == {"event": "x", "_record": record}
