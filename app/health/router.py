@@ -1,10 +1,10 @@
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from app import __version__
+from app.core.config import SettingsDep
 from app.core.db import SessionDep
+from app.health import checks
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -15,14 +15,13 @@ async def liveness() -> dict[str, str]:
 
 
 @router.get("/ready", responses={503: {"description": "A dependency is down"}})
-async def readiness(session: SessionDep) -> JSONResponse:
-    checks = {"database": "ok", "redis": "disabled"}
-    try:
-        await session.execute(text("SELECT 1"))
-    except (SQLAlchemyError, OSError):
-        checks["database"] = "unavailable"
-    ready = all(value in {"ok", "disabled"} for value in checks.values())
+async def readiness(session: SessionDep, settings: SettingsDep) -> JSONResponse:
+    results = {
+        "database": await checks.database(session),
+        "redis": await checks.redis(settings.redis_url),
+    }
+    ready = "unavailable" not in results.values()
     return JSONResponse(
-        {"status": "ready" if ready else "unavailable", "checks": checks},
+        {"status": "ready" if ready else "unavailable", "checks": results},
         status_code=status.HTTP_200_OK if ready else status.HTTP_503_SERVICE_UNAVAILABLE,
     )

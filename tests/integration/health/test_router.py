@@ -1,4 +1,4 @@
-"""GET /health (liveness, touches nothing) and GET /health/ready (checks the database)."""
+"""GET /health (liveness, touches nothing) and GET /health/ready (database, and Redis when set)."""
 
 from collections.abc import AsyncIterator, Callable
 
@@ -7,13 +7,16 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app import __version__
+from app.core.config import Settings, get_settings
 from app.core.db import get_session
 from tests.fixtures.app import Overrides
+from tests.support.limits import TEST_REDIS_URL
 
 SessionProvider = Callable[[], AsyncIterator[AsyncSession]]
 
 # Port 1 on the loopback refuses connections at once: a database that is down, without waiting.
 UNREACHABLE_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:1/none"
+UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture
@@ -66,3 +69,39 @@ class TestReadiness:
             "status": "unavailable",
             "checks": {"database": "unavailable", "redis": "disabled"},
         }
+
+
+class TestReadinessWithRedis:
+    @pytest.mark.parametrize(
+        ("redis_url", "expected_status", "expected"),
+        [
+            pytest.param(
+                TEST_REDIS_URL,
+                200,
+                {"status": "ready", "checks": {"database": "ok", "redis": "ok"}},
+                id="redis_up",
+            ),
+            pytest.param(
+                UNREACHABLE_REDIS_URL,
+                503,
+                {"status": "unavailable", "checks": {"database": "ok", "redis": "unavailable"}},
+                id="redis_down",
+            ),
+        ],
+    )
+    async def test_redis_is_checked_when_redis_url_is_set(
+        self,
+        client: httpx.AsyncClient,
+        override: Overrides,
+        settings: Settings,
+        redis_url: str,
+        expected_status: int,
+        expected: dict[str, object],
+    ) -> None:
+        with_redis = settings.model_copy(update={"redis_url": redis_url})
+        override(get_settings, lambda: with_redis)
+
+        response = await client.get("/health/ready")
+
+        assert response.status_code == expected_status, response.text
+        assert response.json() == expected
