@@ -16,9 +16,11 @@ from app.core.events import InProcessEventBus
 from app.core.logging import configure_logging
 from app.core.middleware import install_middleware
 from app.core.security import build_passwords
+from app.files.router import router as files_router
 from app.health.router import router as health_router
 from app.notifications.mailer import build_mailer
 from app.orders.router import router as orders_router
+from app.realtime.router import router as realtime_router
 from app.users import service as users_service
 from app.users.router import router as users_router
 
@@ -62,7 +64,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.event_bus = InProcessEventBus()
     register_error_handlers(app)
     install_middleware(app, settings)
-    for router in (health_router, auth_router, users_router, books_router, orders_router):
+    routers = (
+        health_router,
+        auth_router,
+        users_router,
+        books_router,
+        orders_router,
+        files_router,
+        realtime_router,
+    )
+    for router in routers:
         app.include_router(router)
     return app
 

@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     # JSON in production, console elsewhere, unless set.
     log_format: Literal["json", "console"] | None = None
 
+    # Uploaded files and covers live here, under server-made names.
+    upload_dir: str = "uploads"
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    max_cover_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
+
     # Unset: mail is written to the log.
     smtp_url: str | None = None
 

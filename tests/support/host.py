@@ -3,6 +3,7 @@
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,14 +51,16 @@ def session_dependency() -> Callable[..., Any]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in)."""
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in), and
+    an upload directory of the test's own."""
     return Settings(
         _env_file=None,
         environment=Environment.TEST,
         database_url=database_url,
         secret_key=SecretStr(TEST_SECRET_KEY),
         redis_url=None,
+        upload_dir=str(tmp_path / "uploads"),
     )
 
 

@@ -41,6 +41,9 @@ class TestSettings:
             "docs_enabled": True,
             "log_level": "INFO",
             "log_format": None,
+            "upload_dir": "uploads",
+            "max_upload_bytes": 10 * 1024 * 1024,
+            "max_cover_bytes": 5 * 1024 * 1024,
             "smtp_url": None,
         }
 
