@@ -12,15 +12,17 @@ from app.books.router import router as books_router
 from app.core.config import Settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.errors import register_error_handlers
-from app.core.events import InProcessEventBus
+from app.core.events import build_event_bus
 from app.core.logging import configure_logging
 from app.core.middleware import install_middleware
 from app.core.security import build_passwords
 from app.files.router import router as files_router
+from app.files.service import body_limits as upload_body_limits
 from app.health.router import router as health_router
 from app.notifications.mailer import build_mailer
 from app.orders.router import router as orders_router
 from app.realtime.router import router as realtime_router
+from app.realtime.service import ChatRoom
 from app.users import service as users_service
 from app.users.router import router as users_router
 
@@ -32,6 +34,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = create_engine(settings)
     app.state.sessionmaker = create_sessionmaker(engine)
     try:
+        await app.state.event_bus.start()
         if settings.admin_email and settings.admin_password:
             async with app.state.sessionmaker() as session:
                 await users_service.ensure_admin(
@@ -42,6 +45,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 )
         yield
     finally:
+        await app.state.event_bus.stop()
         await app.state.login_limiter.close()
         await engine.dispose()
 
@@ -61,9 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.passwords = build_passwords(settings)
     app.state.login_limiter = build_login_limiter(settings)
     app.state.mailer = build_mailer(settings)
-    app.state.event_bus = InProcessEventBus()
+    app.state.event_bus = build_event_bus(settings)
+    app.state.chat_room = ChatRoom()
     register_error_handlers(app)
-    install_middleware(app, settings)
+    install_middleware(app, settings, body_limits=upload_body_limits(settings))
     routers = (
         health_router,
         auth_router,

@@ -1,6 +1,7 @@
 """Wiring only: the fixture kit (tests/fixtures), this project's configuration of it
 (tests/support/host.py), data fixtures (data.py), login-limit fixtures (limits.py) and fakes
-of outbound services (fakes.py)."""
+of outbound services (fakes.py), WebSocket helpers (websockets.py),
+upload helpers (uploads.py)."""
 
 pytest_plugins = [
     "tests.fixtures.database",
@@ -11,4 +12,6 @@ pytest_plugins = [
     "tests.support.data",
     "tests.support.limits",
     "tests.support.fakes",
+    "tests.support.uploads",
+    "tests.support.websockets",
 ]

@@ -12,3 +12,7 @@ class IsbnTaken(Conflict):
 
 class BookHasOrders(Conflict):
     detail = "Book has orders and is kept for their history"
+
+
+class BookHasNoCover(NotFound):
+    detail = "Book has no cover"

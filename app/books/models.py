@@ -21,8 +21,17 @@ class Book(Base):
     price: Mapped[Decimal] = mapped_column(Numeric(10, 2, asdecimal=True))
     description: Mapped[str | None] = mapped_column(Text, default=None)
     stock: Mapped[int] = mapped_column(default=0)
+    # The cover image, in file storage under a server-made name; all four set or all None.
+    cover_storage_name: Mapped[str | None] = mapped_column(String(64), default=None)
+    cover_content_type: Mapped[str | None] = mapped_column(String(50), default=None)
+    cover_size: Mapped[int | None] = mapped_column(default=None)
+    cover_etag: Mapped[str | None] = mapped_column(String(64), default=None)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=same_as_created_at, onupdate=utcnow
     )
+
+    @property
+    def cover_url(self) -> str | None:
+        return f"/books/{self.id}/cover" if self.cover_storage_name else None

@@ -1,15 +1,20 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFile, status
+from starlette.responses import StreamingResponse
 
 from app.auth.dependencies import CurrentUser
-from app.books import repository, service
+from app.books import covers, repository, service
 from app.books.dependencies import ChangeableBook, ValidBook
 from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
+from app.core.config import SettingsDep
 from app.core.db import SessionDep
+from app.core.events import DomainEvent, EventBusDep
 from app.core.pagination import PageDep, set_page_headers
 from app.core.routing import DecimalJSONRoute
 from app.core.text import SearchText
+from app.files.dependencies import StorageDep
+from app.files.responses import stream_stored
 
 router = APIRouter(prefix="/books", tags=["books"], route_class=DecimalJSONRoute)
 
@@ -40,9 +45,12 @@ async def read_book(book: ValidBook) -> BookPublic:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create_book(session: SessionDep, user: CurrentUser, body: BookCreate) -> BookPublic:
-    book = await service.create(session, body, owner=user)
-    return BookPublic.model_validate(book)
+async def create_book(
+    session: SessionDep, bus: EventBusDep, user: CurrentUser, body: BookCreate
+) -> BookPublic:
+    book = BookPublic.model_validate(await service.create(session, body, owner=user))
+    await bus.publish(DomainEvent("book.created", {"book": book.model_dump(mode="json")}))
+    return book
 
 
 @router.put("/{book_id}")
@@ -58,3 +66,33 @@ async def update_book(session: SessionDep, book: ChangeableBook, body: BookUpdat
 @router.delete("/{book_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_book(session: SessionDep, book: ChangeableBook) -> None:
     await service.delete(session, book)
+
+
+@router.put("/{book_id}/cover")
+async def replace_cover(
+    session: SessionDep,
+    book: ChangeableBook,
+    storage: StorageDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File()],
+) -> covers.CoverPublic:
+    return await covers.replace(session, storage, book, file, max_bytes=settings.max_cover_bytes)
+
+
+@router.get("/{book_id}/cover", response_class=StreamingResponse)
+async def read_cover(
+    book: ValidBook,
+    storage: StorageDep,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    cover = covers.cover_of(book)
+    headers = {"ETag": cover.etag, "Cache-Control": covers.COVER_CACHE_CONTROL}
+    if covers.matches(if_none_match, cover.etag):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
+    return stream_stored(
+        storage,
+        cover.storage_name,
+        content_type=cover.content_type,
+        size=cover.size,
+        headers=headers,
+    )

@@ -4,10 +4,11 @@ import secrets
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from limits import parse_many
 from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from starlette.requests import HTTPConnection
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./bookstore.db"
 MIN_SECRET_KEY_LENGTH = 32
@@ -49,8 +50,10 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     admin_password: SecretStr | None = None
 
-    # Rate limits use Redis when it is set (shared by every process), memory otherwise.
+    # Rate limits and event fan-out use Redis when it is set (shared by every process).
     redis_url: str | None = None
+    # The pub/sub channel domain events travel on (tests use one per test).
+    events_channel: str = "bookstore:events"
     # `limits` notation: failed logins per email, and login requests per client address.
     login_failures_limit: str = "5 per 15 minutes"
     login_rate_limit: str = "20 per minute"
@@ -105,9 +108,11 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the running app was built with (override this in tests)."""
-    settings: Settings = request.app.state.settings
+def get_settings(connection: HTTPConnection) -> Settings:
+    """The settings the running app was built with (override this in tests).
+
+    `HTTPConnection`, not `Request`, so WebSocket routes can depend on it too."""
+    settings: Settings = connection.app.state.settings
     return settings
 
 

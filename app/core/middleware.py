@@ -213,14 +213,25 @@ class BodyTooLarge(HTTPException):
         super().__init__(status.HTTP_413_CONTENT_TOO_LARGE, BODY_TOO_LARGE)
 
 
+def _under(path: str, prefix: str) -> bool:
+    """`path` is `prefix` or below it; a `*` segment of the prefix matches any one segment
+    (`/books/*/cover`)."""
+    if "*" not in prefix:
+        return path == prefix or path.startswith(prefix + "/")
+    wanted, actual = prefix.split("/"), path.split("/")
+    return len(actual) >= len(wanted) and all(
+        want in ("*", have) for want, have in zip(wanted, actual, strict=False)
+    )
+
+
 class BodySizeLimitMiddleware:
     """413 `{"detail": "Request body too large"}` for bodies over the limit.
 
     A `Content-Length` over the limit is refused before the app is called. Otherwise (chunked, or
     an honest length) bytes are counted as the app receives them; the message that would pass the
     limit is not delivered: `BodyTooLarge` is raised in the app instead. `limits` maps path
-    prefixes (`/files`) to their own limits, the longest matching prefix winning, so upload
-    routes can allow more than the JSON default.
+    prefixes (`/files`, or `/books/*/cover` with `*` for one segment) to their own limits, the
+    longest matching prefix winning, so upload routes can allow more than the JSON default.
 
     Not Starlette's `RequestBodyLimitMiddleware`: it calls the app before refusing a too-large
     Content-Length, answers text/plain, and a route can only tighten its limit.
@@ -237,7 +248,7 @@ class BodySizeLimitMiddleware:
 
     def limit_for(self, path: str) -> int:
         for prefix, limit in self.limits:
-            if path == prefix or path.startswith(prefix + "/"):
+            if _under(path, prefix):
                 return limit
         return self.default
 

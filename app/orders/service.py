@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.exceptions import BookNotFound
 from app.core.errors import NotFound
-from app.core.events import DomainEvent, InProcessEventBus
+from app.core.events import DomainEvent, EventBus
 from app.orders import repository
 from app.orders.exceptions import InsufficientStock, OrderAlreadyCancelled, OrderNotFound
 from app.orders.models import Order, OrderItem
@@ -28,9 +28,7 @@ async def _unavailable(session: AsyncSession, book_id: int) -> NotFound | Insuff
     return BookNotFound()
 
 
-async def place(
-    session: AsyncSession, bus: InProcessEventBus, buyer: User, data: OrderCreate
-) -> Order:
+async def place(session: AsyncSession, bus: EventBus, buyer: User, data: OrderCreate) -> Order:
     buyer_id = buyer.id
     items = []
     for line in sorted(data.items, key=lambda line: line.book_id):

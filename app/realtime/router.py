@@ -1,5 +1,45 @@
-"""WebSockets (placeholder: issue 5)."""
+"""WebSockets (API.md, "WebSockets"): the echo chat and the domain event stream.
 
-from fastapi import APIRouter
+`/ws/events` is declared first so it is not taken for a client id. An id with a `/` matches
+the second chat route and is refused with 1008 like any other bad id; an empty id (`/ws/`)
+matches no route at all, so the handshake itself is refused (uvicorn answers 403).
+"""
+
+from fastapi import APIRouter, WebSocket, status
+
+from app.core.config import SettingsDep
+from app.core.db import SessionDep
+from app.core.events import EventBusDep
+from app.realtime import service
+from app.realtime.dependencies import ChatRoomDep, TokenOfferDep
 
 router = APIRouter(tags=["realtime"])
+
+
+@router.websocket("/ws/events")
+async def events(
+    websocket: WebSocket,
+    session: SessionDep,
+    settings: SettingsDep,
+    bus: EventBusDep,
+    offer: TokenOfferDep,
+) -> None:
+    # Authenticated before accepting, so the session is no longer in use once the client
+    # is connected (the tests share one session between the app and themselves).
+    viewer = await service.authenticate(session, settings, offer.token)
+    await websocket.accept(subprotocol=offer.subprotocol)
+    if viewer is None:
+        await websocket.close(status.WS_1008_POLICY_VIOLATION)
+        return
+    await service.stream_events(websocket, bus, viewer)
+
+
+@router.websocket("/ws/{client_id}")
+async def chat(websocket: WebSocket, room: ChatRoomDep, client_id: str) -> None:
+    await service.chat(websocket, room, client_id)
+
+
+@router.websocket("/ws/{head}/{tail:path}")
+async def chat_with_slash_in_id(websocket: WebSocket) -> None:
+    await websocket.accept()
+    await websocket.close(status.WS_1008_POLICY_VIOLATION)

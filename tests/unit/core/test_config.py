@@ -33,6 +33,7 @@ class TestSettings:
             "admin_email": None,
             "admin_password": None,
             "redis_url": None,
+            "events_channel": "bookstore:events",
             "login_failures_limit": "5 per 15 minutes",
             "login_rate_limit": "20 per minute",
             "trusted_proxies": [],

@@ -1,0 +1,69 @@
+"""Book covers: JPEG, PNG or WebP judged by their bytes, kept in file storage, served cacheably."""
+
+from dataclasses import dataclass
+
+from fastapi import UploadFile
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.books.exceptions import BookHasNoCover
+from app.books.models import Book
+from app.files import service as files_service
+from app.files.inspection import COVER_TYPES
+from app.files.storage import FileStorage
+
+# Covers keep their URL when replaced: a short freshness, then a cheap 304 revalidation by ETag.
+COVER_CACHE_CONTROL = "public, max-age=300"
+
+
+class CoverPublic(BaseModel):
+    url: str
+    content_type: str
+    size: int
+
+
+async def replace(
+    session: AsyncSession, storage: FileStorage, book: Book, upload: UploadFile, *, max_bytes: int
+) -> CoverPublic:
+    """The new cover is committed before the old file goes; a failed commit keeps no new file."""
+    saved, content_type = await files_service.store(
+        storage, upload, expected=COVER_TYPES, max_bytes=max_bytes
+    )
+    old = book.cover_storage_name
+    book.cover_storage_name = saved.name
+    book.cover_content_type = content_type
+    book.cover_size = saved.size
+    book.cover_etag = saved.sha256
+    try:
+        await session.commit()
+    except BaseException:
+        await storage.delete(saved.name)
+        await session.rollback()
+        raise
+    if old is not None:
+        await storage.delete(old)
+    return CoverPublic(url=f"/books/{book.id}/cover", content_type=content_type, size=saved.size)
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    storage_name: str
+    content_type: str
+    size: int
+    etag: str
+
+
+def cover_of(book: Book) -> Cover:
+    name, content_type = book.cover_storage_name, book.cover_content_type
+    size, digest = book.cover_size, book.cover_etag
+    if name is None or content_type is None or size is None or digest is None:
+        raise BookHasNoCover
+    return Cover(storage_name=name, content_type=content_type, size=size, etag=f'"{digest}"')
+
+
+def matches(if_none_match: str | None, current: str) -> bool:
+    """RFC 9110 If-None-Match: `*` or a list of tags, compared weakly (a `W/` prefix ignored)."""
+    if if_none_match is None:
+        return False
+    tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    return "*" in tags or current in tags

@@ -1,0 +1,32 @@
+from typing import Annotated
+
+from fastapi import Depends, Path
+
+from app.auth.dependencies import CurrentUser
+from app.core.config import SettingsDep
+from app.core.db import SessionDep
+from app.files import repository, service
+from app.files.exceptions import FileNotFound
+from app.files.models import StoredFile
+from app.files.storage import FileStorage, LocalFileStorage
+
+FileId = Annotated[int, Path(ge=1)]
+
+
+def get_storage(settings: SettingsDep) -> FileStorage:
+    """Where uploads and covers are kept (override this in tests for a failing store)."""
+    return LocalFileStorage(settings.upload_dir)
+
+
+StorageDep = Annotated[FileStorage, Depends(get_storage)]
+
+
+async def visible_file(session: SessionDep, user: CurrentUser, file_id: FileId) -> StoredFile:
+    """Someone else's file is 404, as a missing one: no leak that it exists."""
+    stored = await repository.get(session, file_id)
+    if stored is None or not service.can_see(stored, user):
+        raise FileNotFound
+    return stored
+
+
+VisibleFile = Annotated[StoredFile, Depends(visible_file)]

@@ -1,0 +1,238 @@
+"""PUT and GET /books/{id}/cover: images judged by bytes, replaced cleanly, served with ETags."""
+
+import hashlib
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.books.models import Book
+from app.core.config import Settings
+from app.users.models import User
+from tests.support.data import CreateBook, CreateUser
+from tests.support.host import bearer_headers
+from tests.support.uploads import TEXT, TINY_GIF, TINY_JPEG, TINY_PDF, TINY_WEBP, tiny_png, tree
+
+
+async def _put_cover(
+    client: httpx.AsyncClient, settings: Settings, user: User, book: Book, content: bytes
+) -> httpx.Response:
+    return await client.put(
+        f"/books/{book.id}/cover",
+        files={"file": ("cover.bin", content, "image/png")},
+        headers=bearer_headers(settings, user),
+    )
+
+
+class TestPutCover:
+    @pytest.mark.parametrize(
+        ("content", "content_type"),
+        [
+            pytest.param(tiny_png(), "image/png", id="png"),
+            pytest.param(TINY_JPEG, "image/jpeg", id="jpeg"),
+            pytest.param(TINY_WEBP, "image/webp", id="webp"),
+        ],
+    )
+    async def test_an_image_becomes_the_cover(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+        content: bytes,
+        content_type: str,
+    ) -> None:
+        owner = await create_user()
+        book = await create_book(owner=owner)
+
+        response = await _put_cover(client, settings, owner, book, content)
+
+        assert response.status_code == 200, response.text
+        assert response.json() == {
+            "url": f"/books/{book.id}/cover",
+            "content_type": content_type,
+            "size": len(content),
+        }
+        read = await client.get(f"/books/{book.id}")
+        assert read.json()["cover_url"] == f"/books/{book.id}/cover"
+
+    @pytest.mark.parametrize(
+        "content",
+        [
+            pytest.param(TINY_GIF, id="gif"),
+            pytest.param(TINY_PDF, id="pdf"),
+            pytest.param(TEXT, id="text"),
+        ],
+    )
+    async def test_anything_but_jpeg_png_webp_gets_415(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+        content: bytes,
+    ) -> None:
+        owner = await create_user()
+        book = await create_book(owner=owner)
+
+        response = await _put_cover(client, settings, owner, book, content)
+
+        assert response.status_code == 415, response.text
+        assert response.json() == {"detail": "Unsupported file type"}
+        assert tree(Path(settings.upload_dir)) == []
+
+    async def test_replacing_removes_the_old_file(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+    ) -> None:
+        owner = await create_user()
+        book = await create_book(owner=owner)
+        assert (await _put_cover(client, settings, owner, book, tiny_png())).status_code == 200
+        [first] = tree(Path(settings.upload_dir))
+
+        response = await _put_cover(client, settings, owner, book, TINY_JPEG)
+
+        assert response.status_code == 200, response.text
+        [second] = tree(Path(settings.upload_dir))
+        assert second != first
+        assert (Path(settings.upload_dir) / second).read_bytes() == TINY_JPEG
+
+    @pytest.mark.parametrize(
+        ("who", "status", "detail"),
+        [
+            pytest.param("other", 403, "Not authorized", id="another_customer"),
+            pytest.param("admin", 200, None, id="admin"),
+        ],
+    )
+    async def test_only_the_owner_or_an_admin(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+        who: str,
+        status: int,
+        detail: str | None,
+    ) -> None:
+        book = await create_book()
+        caller = await create_user(admin=who == "admin")
+
+        response = await _put_cover(client, settings, caller, book, tiny_png())
+
+        assert response.status_code == status, response.text
+        if detail is not None:
+            assert response.json() == {"detail": detail}
+            assert tree(Path(settings.upload_dir)) == []
+
+    async def test_anonymous_gets_401(
+        self, client: httpx.AsyncClient, create_book: CreateBook
+    ) -> None:
+        book = await create_book()
+
+        response = await client.put(
+            f"/books/{book.id}/cover", files={"file": ("c.png", tiny_png(), "image/png")}
+        )
+
+        assert response.status_code == 401, response.text
+        assert response.json() == {"detail": "Not authenticated"}
+
+
+class TestCoverLimit:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        """A cover limit of the tiny PNG's size exactly."""
+        return settings.model_copy(update={"max_cover_bytes": len(tiny_png())})
+
+    async def test_one_byte_over_gets_413_and_keeps_the_old_cover(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+        db_session: AsyncSession,
+    ) -> None:
+        owner = await create_user()
+        book = await create_book(owner=owner)
+        assert (await _put_cover(client, settings, owner, book, tiny_png())).status_code == 200
+        kept = tree(Path(settings.upload_dir))
+
+        response = await _put_cover(client, settings, owner, book, tiny_png() + b"\x00")
+
+        assert response.status_code == 413, response.text
+        assert response.json() == {"detail": f"File too large: at most {len(tiny_png())} bytes"}
+        assert tree(Path(settings.upload_dir)) == kept
+        assert (await client.get(f"/books/{book.id}/cover")).content == tiny_png()
+
+
+class TestGetCover:
+    async def test_serves_the_image_with_etag_and_cache_control(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+    ) -> None:
+        owner = await create_user()
+        book = await create_book(owner=owner)
+        await _put_cover(client, settings, owner, book, tiny_png())
+
+        response = await client.get(f"/books/{book.id}/cover")
+
+        assert response.status_code == 200, response.text
+        assert response.content == tiny_png()
+        assert response.headers["content-type"] == "image/png"
+        assert response.headers["etag"] == f'"{hashlib.sha256(tiny_png()).hexdigest()}"'
+        assert response.headers["cache-control"] == "public, max-age=300"
+
+    @pytest.mark.parametrize(
+        ("if_none_match", "status"),
+        [
+            pytest.param("{etag}", 304, id="matching"),
+            pytest.param("W/{etag}", 304, id="weak_form_matches"),
+            pytest.param('"other", {etag}', 304, id="in_a_list"),
+            pytest.param("*", 304, id="star"),
+            pytest.param('"other"', 200, id="not_matching"),
+        ],
+    )
+    async def test_if_none_match(
+        self,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+        if_none_match: str,
+        status: int,
+    ) -> None:
+        owner = await create_user()
+        book = await create_book(owner=owner)
+        await _put_cover(client, settings, owner, book, tiny_png())
+        etag = f'"{hashlib.sha256(tiny_png()).hexdigest()}"'
+
+        response = await client.get(
+            f"/books/{book.id}/cover",
+            headers={"If-None-Match": if_none_match.format(etag=etag)},
+        )
+
+        assert response.status_code == status, response.text
+        assert response.headers["etag"] == etag
+        assert response.content == (b"" if status == 304 else tiny_png())
+
+    async def test_a_book_without_a_cover_gets_404(
+        self, client: httpx.AsyncClient, create_book: CreateBook
+    ) -> None:
+        book = await create_book()
+
+        response = await client.get(f"/books/{book.id}/cover")
+
+        assert response.status_code == 404, response.text
+        assert response.json() == {"detail": "Book has no cover"}
+
+    async def test_a_missing_book_gets_404(self, client: httpx.AsyncClient) -> None:
+        response = await client.get("/books/999999/cover")
+
+        assert response.status_code == 404, response.text
+        assert response.json() == {"detail": "Book not found"}
