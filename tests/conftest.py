@@ -8,10 +8,12 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.auth",
     "tests.fixtures.committed",
+    "tests.fixtures.hypothesis",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",
     "tests.support.fakes",
     "tests.support.uploads",
     "tests.support.websockets",
+    "tests.support.hypothesis_profiles",
 ]

@@ -8,6 +8,7 @@ from app.auth.dependencies import CurrentUser, LoginServiceDep, PasswordsDep, Re
 from app.auth.rate_limit import ClientKey
 from app.auth.schemas import LoginRequest, RefreshRequest, TokenPair
 from app.core.db import SessionDep
+from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.notifications import messages
 from app.notifications.mailer import MailerDep, send_quietly
 from app.users import service as users_service
@@ -16,7 +17,11 @@ from app.users.schemas import UserCreate, UserPublic
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*BODY_ERRORS, 409),
+)
 async def register(
     session: SessionDep,
     passwords: PasswordsDep,
@@ -29,12 +34,12 @@ async def register(
     return UserPublic.model_validate(user)
 
 
-@router.post("/login")
+@router.post("/login", responses=error_responses(*BODY_ERRORS, 401, 403, 429))
 async def login(login: LoginServiceDep, client: ClientKey, body: LoginRequest) -> TokenPair:
     return await login.log_in(client=client, email=body.email, password=body.password)
 
 
-@router.post("/token")
+@router.post("/token", responses=error_responses(*BODY_ERRORS, 401, 403, 429))
 async def token(
     login: LoginServiceDep,
     client: ClientKey,
@@ -45,13 +50,17 @@ async def token(
     return await login.log_in(client=client, email=email, password=form.password)
 
 
-@router.post("/refresh")
+@router.post("/refresh", responses=error_responses(*BODY_ERRORS, 401))
 async def refresh(tokens: RefreshServiceDep, body: RefreshRequest) -> TokenPair:
     """A new pair for a live refresh token, which is revoked (shown again: every token goes)."""
     return await tokens.refresh(body.refresh_token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS),
+)
 async def logout(user: CurrentUser, tokens: RefreshServiceDep, body: RefreshRequest) -> None:
     """Revokes the caller's own refresh token; another user's is left alone, answered alike."""
     await tokens.log_out(user, body.refresh_token)

@@ -9,6 +9,7 @@ from app.books.dependencies import ChangeableBook, ValidBook
 from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
+from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.events import DomainEvent, EventBusDep
 from app.core.pagination import PageDep, set_page_headers
 from app.core.routing import DecimalJSONRoute
@@ -39,12 +40,16 @@ async def list_books(
     return [BookPublic.model_validate(book) for book in books]
 
 
-@router.get("/{book_id}")
+@router.get("/{book_id}", responses=error_responses(404))
 async def read_book(book: ValidBook) -> BookPublic:
     return BookPublic.model_validate(book)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 409),
+)
 async def create_book(
     session: SessionDep, bus: EventBusDep, user: CurrentUser, body: BookCreate
 ) -> BookPublic:
@@ -53,22 +58,26 @@ async def create_book(
     return book
 
 
-@router.put("/{book_id}")
+@router.put("/{book_id}", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 409))
 async def replace_book(session: SessionDep, book: ChangeableBook, body: BookCreate) -> BookPublic:
     return BookPublic.model_validate(await service.replace(session, book, body))
 
 
-@router.patch("/{book_id}")
+@router.patch("/{book_id}", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 409))
 async def update_book(session: SessionDep, book: ChangeableBook, body: BookUpdate) -> BookPublic:
     return BookPublic.model_validate(await service.update(session, book, body))
 
 
-@router.delete("/{book_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{book_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(*BEARER_ERRORS, 404, 409),
+)
 async def delete_book(session: SessionDep, book: ChangeableBook) -> None:
     await service.delete(session, book)
 
 
-@router.put("/{book_id}/cover")
+@router.put("/{book_id}/cover", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 415))
 async def replace_cover(
     session: SessionDep,
     book: ChangeableBook,
@@ -79,7 +88,11 @@ async def replace_cover(
     return await covers.replace(session, storage, book, file, max_bytes=settings.max_cover_bytes)
 
 
-@router.get("/{book_id}/cover", response_class=StreamingResponse)
+@router.get(
+    "/{book_id}/cover",
+    response_class=StreamingResponse,
+    responses={304: {"description": "`If-None-Match` matched"}, **error_responses(404)},
+)
 async def read_cover(
     book: ValidBook,
     storage: StorageDep,

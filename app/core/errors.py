@@ -2,11 +2,45 @@
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+
+class ErrorDetail(BaseModel):
+    """The body of every error response but 422: `{"detail": "<message>"}`."""
+
+    detail: str
+
+
+_DESCRIPTIONS: Mapping[int, str] = MappingProxyType(
+    {
+        400: "Bad request (an unparsable body, or a rule of the operation)",
+        401: "Not authenticated (sent with `WWW-Authenticate: Bearer`)",
+        403: "Not authorized (or the account is deactivated)",
+        404: "Not found",
+        409: "Conflict with the current state",
+        413: "Request body too large",
+        415: "Unsupported file type",
+        429: "Too many attempts (sent with `Retry-After`)",
+    }
+)
+
+
+def error_responses(*status_codes: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: each status documented with the `ErrorDetail` body."""
+    return {
+        code: {"model": ErrorDetail, "description": _DESCRIPTIONS[code]} for code in status_codes
+    }
+
+
+# What every route behind a bearer token can answer besides its own errors.
+BEARER_ERRORS = (401, 403)
+# What every route with a request body can answer: an undecodable body, or one over the limit.
+BODY_ERRORS = (400, 413)
 
 
 class AppError(Exception):

@@ -8,6 +8,7 @@ from starlette.responses import StreamingResponse
 from app.auth.dependencies import CurrentUser
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
+from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.files import service
 from app.files.dependencies import StorageDep, VisibleFile
 from app.files.responses import content_disposition, stream_stored
@@ -18,7 +19,11 @@ router = APIRouter(prefix="/files", tags=["files"])
 Files = Annotated[list[UploadFile], File(min_length=1, max_length=service.MAX_FILES_PER_REQUEST)]
 
 
-@router.post("/upload", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/upload",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 415),
+)
 async def upload_file(
     session: SessionDep,
     user: CurrentUser,
@@ -32,7 +37,11 @@ async def upload_file(
     return FilePublic.model_validate(stored)
 
 
-@router.post("/upload-multiple", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/upload-multiple",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 415),
+)
 async def upload_files(
     session: SessionDep, user: CurrentUser, storage: StorageDep, settings: SettingsDep, files: Files
 ) -> UploadedFiles:
@@ -44,7 +53,11 @@ async def upload_files(
     )
 
 
-@router.get("/{file_id}", response_class=StreamingResponse)
+@router.get(
+    "/{file_id}",
+    response_class=StreamingResponse,
+    responses=error_responses(*BEARER_ERRORS, 404),
+)
 async def download_file(stored: VisibleFile, storage: StorageDep) -> StreamingResponse:
     return stream_stored(
         storage,

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
+from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.events import EventBusDep
 from app.core.pagination import PageDep, set_page_headers
 from app.orders import repository, service
@@ -15,14 +16,18 @@ from app.users.models import Role
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 409),
+)
 async def place_order(
     session: SessionDep, bus: EventBusDep, user: CurrentUser, body: OrderCreate
 ) -> OrderPublic:
     return OrderPublic.model_validate(await service.place(session, bus, user, body))
 
 
-@router.get("")
+@router.get("", responses=error_responses(*BEARER_ERRORS))
 async def list_orders(
     session: SessionDep,
     user: CurrentUser,
@@ -42,11 +47,11 @@ async def list_orders(
     return [OrderPublic.model_validate(order) for order in orders]
 
 
-@router.get("/{order_id}")
+@router.get("/{order_id}", responses=error_responses(*BEARER_ERRORS, 404))
 async def read_order(order: VisibleOrder) -> OrderPublic:
     return OrderPublic.model_validate(order)
 
 
-@router.post("/{order_id}/cancel")
+@router.post("/{order_id}/cancel", responses=error_responses(*BEARER_ERRORS, 404, 409))
 async def cancel_order(session: SessionDep, order: VisibleOrder) -> OrderPublic:
     return OrderPublic.model_validate(await service.cancel(session, order))

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.auth.dependencies import AdminUser, CurrentUser, PasswordsDep
 from app.core.clock import NowDep
 from app.core.db import SessionDep
+from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.pagination import PageDep, set_page_headers
 from app.core.text import SearchText
 from app.users import repository, service
@@ -14,12 +15,12 @@ from app.users.schemas import AdminUserUpdate, UserPublic, UserUpdate
 router = APIRouter(tags=["users"])
 
 
-@router.get("/users/me")
+@router.get("/users/me", responses=error_responses(*BEARER_ERRORS))
 async def read_me(user: CurrentUser) -> UserPublic:
     return UserPublic.model_validate(user)
 
 
-@router.patch("/users/me")
+@router.patch("/users/me", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS))
 async def update_me(
     user: CurrentUser, session: SessionDep, passwords: PasswordsDep, now: NowDep, body: UserUpdate
 ) -> UserPublic:
@@ -27,7 +28,7 @@ async def update_me(
     return UserPublic.model_validate(updated)
 
 
-@router.get("/admin/users")
+@router.get("/admin/users", responses=error_responses(*BEARER_ERRORS))
 async def list_users(
     _admin: AdminUser,
     session: SessionDep,
@@ -41,7 +42,9 @@ async def list_users(
     return [UserPublic.model_validate(user) for user in users]
 
 
-@router.patch("/admin/users/{user_id}")
+@router.patch(
+    "/admin/users/{user_id}", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404)
+)
 async def update_user(
     admin: AdminUser, user: UserForAdmin, session: SessionDep, now: NowDep, body: AdminUserUpdate
 ) -> UserPublic:

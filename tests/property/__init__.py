@@ -1,0 +1,1 @@
+"""Hypothesis: schema invariants and pagination arithmetic (see tests/property/strategies.py)."""
