@@ -3,18 +3,23 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 
 from app import __version__
 from app.auth.rate_limit import build_login_limiter
 from app.auth.router import router as auth_router
 from app.books.router import router as books_router
-from app.core.config import Settings
+from app.catalog.client import build_breaker
+from app.catalog.router import router as catalog_router
+from app.core.config import Environment, Settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.errors import register_error_handlers
 from app.core.events import build_event_bus
 from app.core.logging import configure_logging
+from app.core.memory import freeze_startup_objects
 from app.core.middleware import install_middleware
+from app.core.reads import create_read_engine
 from app.core.security import build_passwords
 from app.files.router import router as files_router
 from app.files.service import body_limits as upload_body_limits
@@ -33,6 +38,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     configure_logging(settings)
     engine = create_engine(settings)
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.engine = engine
+    app.state.read_engine = create_read_engine(engine)
+    # One pool of outbound connections for every outside service (catalogue); per-call timeouts.
+    app.state.http_client = httpx.AsyncClient(headers={"User-Agent": f"bookstore/{__version__}"})
     try:
         await app.state.event_bus.start()
         if settings.admin_email and settings.admin_password:
@@ -43,11 +52,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                     email=settings.admin_email,
                     password=settings.admin_password.get_secret_value(),
                 )
+        if settings.environment is Environment.PRODUCTION:
+            # Not in tests: their apps must stay collectable; a full collection per test adds up.
+            freeze_startup_objects()
         yield
     finally:
         await app.state.event_bus.stop()
         await app.state.login_limiter.close()
         await engine.dispose()
+        await app.state.http_client.aclose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.passwords = build_passwords(settings)
     app.state.login_limiter = build_login_limiter(settings)
     app.state.mailer = build_mailer(settings)
+    app.state.catalog_breaker = build_breaker(settings)
     app.state.event_bus = build_event_bus(settings)
     app.state.chat_room = ChatRoom()
     register_error_handlers(app)
@@ -73,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         health_router,
         auth_router,
         users_router,
+        catalog_router,  # before books: see app/catalog/router.py
         books_router,
         orders_router,
         files_router,

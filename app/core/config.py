@@ -3,6 +3,7 @@
 import secrets
 from enum import StrEnum
 from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
 from fastapi import Depends
 from limits import parse_many
@@ -72,8 +73,31 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_cover_bytes: int = Field(default=5 * 1024 * 1024, ge=1)
 
-    # Unset: mail is written to the log.
-    smtp_url: str | None = None
+    # Unset: mail is written to the log. smtp://user:pass@host:port (STARTTLS when offered) or
+    # smtps://... (TLS from the first byte); docs/outbound-services.md.
+    smtp_url: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = "bookstore@localhost"
+
+    # The ISBN catalogue (GET /books/lookup/{isbn}): an Open Library-style JSON API.
+    catalog_url: str = "https://openlibrary.org"
+    catalog_connect_timeout_seconds: float = Field(default=2.0, gt=0)
+    catalog_read_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Extra attempts after a connection error or a 5xx, waiting backoff * 2**n before each.
+    catalog_retries: int = Field(default=2, ge=0, le=5)
+    catalog_retry_backoff_seconds: float = Field(default=0.2, ge=0)
+    # After this many failed lookups in a row, fail fast for the cool-down, then try once.
+    catalog_breaker_failures: int = Field(default=5, ge=1)
+    catalog_breaker_cooldown_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("catalog_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        """A bad catalogue URL fails at start-up, not as an error on every lookup."""
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"expected an http(s) URL with a host, got {value!r}")
+        return value
 
     @field_validator("login_failures_limit", "login_rate_limit")
     @classmethod

@@ -26,6 +26,8 @@ _DESCRIPTIONS: Mapping[int, str] = MappingProxyType(
         413: "Request body too large",
         415: "Unsupported file type",
         429: "Too many attempts (sent with `Retry-After`)",
+        502: "An outside service failed or answered nonsense",
+        504: "An outside service did not answer in time",
     }
 )
 
@@ -81,6 +83,16 @@ class NotFound(AppError):
 class Conflict(AppError):
     status_code = status.HTTP_409_CONFLICT
     detail = "Conflict"
+
+
+class BadGateway(AppError):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    detail = "Bad gateway"
+
+
+class GatewayTimeout(AppError):
+    status_code = status.HTTP_504_GATEWAY_TIMEOUT
+    detail = "Gateway timeout"
 
 
 async def handle_app_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -1,4 +1,7 @@
-"""Outbound mail (placeholder: the log mailer; a real transport comes with SMTP_URL)."""
+"""Outbound mail: the `Mailer` dependency (this app's EmailSender), sent after the response.
+
+The log mailer when `SMTP_URL` is unset, SMTP (app/notifications/smtp.py) when it is set.
+"""
 
 import logging
 from dataclasses import dataclass
@@ -7,6 +10,7 @@ from typing import Annotated, Protocol
 from fastapi import Depends, Request
 
 from app.core.config import Settings
+from app.notifications.smtp import SmtpMailer, SmtpTarget
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +37,11 @@ class LogMailer:
 
 
 def build_mailer(settings: Settings) -> Mailer:
-    """The app's mailer; always the log mailer until the SMTP transport lands."""
-    return LogMailer()
+    """SMTP when `SMTP_URL` is set (a bad URL stops the start-up), else the log mailer."""
+    if settings.smtp_url is None:
+        return LogMailer()
+    target = SmtpTarget.parse(settings.smtp_url.get_secret_value())
+    return SmtpMailer(target, sender=settings.mail_from, timeout=settings.smtp_timeout_seconds)
 
 
 async def send_quietly(mailer: Mailer, mail: Mail) -> None:

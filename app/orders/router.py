@@ -1,12 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 
 from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.events import EventBusDep
 from app.core.pagination import PageDep, set_page_headers
+from app.notifications import messages
+from app.notifications.mailer import MailerDep, send_quietly
 from app.orders import repository, service
 from app.orders.dependencies import VisibleOrder
 from app.orders.schemas import OrderCreate, OrderPublic
@@ -22,9 +24,16 @@ router = APIRouter(prefix="/orders", tags=["orders"])
     responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 409),
 )
 async def place_order(
-    session: SessionDep, bus: EventBusDep, user: CurrentUser, body: OrderCreate
+    session: SessionDep,
+    bus: EventBusDep,
+    mailer: MailerDep,
+    background: BackgroundTasks,
+    user: CurrentUser,
+    body: OrderCreate,
 ) -> OrderPublic:
-    return OrderPublic.model_validate(await service.place(session, bus, user, body))
+    order = OrderPublic.model_validate(await service.place(session, bus, user, body))
+    background.add_task(send_quietly, mailer, messages.order_placed(user, order))
+    return order
 
 
 @router.get("", responses=error_responses(*BEARER_ERRORS))

@@ -1,5 +1,6 @@
-"""The contract layer's principal (an admin, on the Starlette TestClient's own event loop) and
-rows that exist, made through the API, so generated requests reach success paths too."""
+"""The contract layer's principal (an admin, on the Starlette TestClient's own event loop),
+rows that exist, made through the API, so generated requests reach success paths too, and a
+fake ISBN catalogue (no example may reach the real one)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,10 +10,12 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.testclient import TestClient
 
+from app.catalog.schemas import BookMetadata
 from app.core.config import Settings
 from app.users.models import User
 from tests.factories import UserFactory, persist
 from tests.factories.books import valid_isbn
+from tests.support.fakes import FakeCatalog
 from tests.support.host import bearer_headers
 from tests.support.uploads import tiny_png
 
@@ -75,3 +78,15 @@ def existing(admin_client: TestClient) -> Existing:
             "user_id": _created(admin_client.post("/auth/register", json=customer)),
         }
     )
+
+
+KNOWN_ISBN = valid_isbn(1)
+
+
+@pytest.fixture
+def lookup_catalog(catalog: FakeCatalog) -> FakeCatalog:
+    """The fake catalogue knows one ISBN (the existing book's), so lookups reach 200 and 404."""
+    catalog.books[KNOWN_ISBN] = BookMetadata(
+        isbn=KNOWN_ISBN, title="Dune", authors=["Frank Herbert"], publish_year=1965
+    )
+    return catalog

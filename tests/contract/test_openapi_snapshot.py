@@ -36,6 +36,7 @@ def test_snapshot_holds_every_http_operation_of_the_api() -> None:
         "PATCH /admin/users/{user_id}",
         "GET /books",
         "POST /books",
+        "GET /books/lookup/{isbn}",
         "GET /books/{book_id}",
         "PUT /books/{book_id}",
         "PATCH /books/{book_id}",

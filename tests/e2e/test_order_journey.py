@@ -3,7 +3,9 @@ from typing import Any
 import httpx
 from dirty_equals import IsInt
 
+from app.notifications.mailer import Mail
 from tests.e2e.steps import UTC_TIMESTAMP, create_book, log_in, register
+from tests.support.fakes import RecordingMailer
 
 DUNE = {
     "title": "Dune",
@@ -22,7 +24,7 @@ async def read_book(client: httpx.AsyncClient, book_id: int) -> dict[str, Any]:
 
 
 async def test_buyer_orders_two_copies_sees_the_order_and_cancels_it(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient, mailer: RecordingMailer
 ) -> None:
     seller = await register(client, "Irulan", "irulan@kaitain.example.com")
     seller_headers = await log_in(client, "irulan@kaitain.example.com")
@@ -81,3 +83,23 @@ async def test_buyer_orders_two_copies_sees_the_order_and_cancels_it(
     response = await client.get("/orders", headers=buyer)
     assert response.status_code == 200, response.text
     assert response.json() == [cancelled]
+
+    # The mail the journey sent: a welcome to each, the order notice to the buyer only.
+    assert mailer.sent == [
+        Mail(
+            to="irulan@kaitain.example.com",
+            subject="Welcome to the bookstore",
+            body="Hello Irulan, your account is ready.",
+        ),
+        Mail(
+            to="chani@sietch.example.com",
+            subject="Welcome to the bookstore",
+            body="Hello Chani, your account is ready.",
+        ),
+        Mail(
+            to="chani@sietch.example.com",
+            subject=f"Your order {order['id']} is placed",
+            body=f"Hello Chani, your order {order['id']} of 2 copies is placed; "
+            "the total is 39.98.",
+        ),
+    ]

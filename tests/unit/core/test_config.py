@@ -46,6 +46,15 @@ class TestSettings:
             "max_upload_bytes": 10 * 1024 * 1024,
             "max_cover_bytes": 5 * 1024 * 1024,
             "smtp_url": None,
+            "smtp_timeout_seconds": 10.0,
+            "mail_from": "bookstore@localhost",
+            "catalog_url": "https://openlibrary.org",
+            "catalog_connect_timeout_seconds": 2.0,
+            "catalog_read_timeout_seconds": 5.0,
+            "catalog_retries": 2,
+            "catalog_retry_backoff_seconds": 0.2,
+            "catalog_breaker_failures": 5,
+            "catalog_breaker_cooldown_seconds": 30.0,
         }
 
     def test_production_without_secret_key_is_refused(self) -> None:

@@ -1,0 +1,1 @@
+"""The outside ISBN catalogue: GET /books/lookup/{isbn} (docs/outbound-services.md)."""
