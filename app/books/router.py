@@ -4,14 +4,16 @@ from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFil
 from starlette.responses import StreamingResponse
 
 from app.auth.dependencies import CurrentUser
-from app.books import covers, repository, service
-from app.books.dependencies import ChangeableBook, ValidBook
+from app.books import covers, queries, repository, service
+from app.books.dependencies import BookId, ChangeableBook, ValidBook
+from app.books.exceptions import BookNotFound
 from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.events import DomainEvent, EventBusDep
 from app.core.pagination import PageDep, set_page_headers
+from app.core.reads import ReadsDep
 from app.core.routing import DecimalJSONRoute
 from app.core.text import SearchText
 from app.files.dependencies import StorageDep
@@ -20,29 +22,36 @@ from app.files.responses import stream_stored
 router = APIRouter(prefix="/books", tags=["books"], route_class=DecimalJSONRoute)
 
 SearchQuery = Annotated[SearchText | None, Query()]
+JSON = "application/json"
 
 
-@router.get("")
+@router.get("", response_model=list[BookPublic])
 async def list_books(
-    session: SessionDep,
+    reads: ReadsDep,
     page: PageDep,
     request: Request,
-    response: Response,
     author: SearchQuery = None,
     q: SearchQuery = None,
     sort: BookSort | None = None,
-) -> list[BookPublic]:
+) -> Response:
     filters = repository.BookFilter(author=author, q=q)
-    books, total = await repository.list_page(
-        session, filters=filters, sort=sort, skip=page.skip, limit=page.limit
-    )
+    async with reads.executor() as db:
+        books, total = await repository.list_public(
+            db, filters=filters, sort=sort, skip=page.skip, limit=page.limit
+        )
+    # Encoded here, once, by a prebuilt serializer; `response_model` still documents the body.
+    response = Response(queries.BOOKS_JSON.dump_json(books), media_type=JSON)
     set_page_headers(request, response, page, total)
-    return [BookPublic.model_validate(book) for book in books]
+    return response
 
 
-@router.get("/{book_id}", responses=error_responses(404))
-async def read_book(book: ValidBook) -> BookPublic:
-    return BookPublic.model_validate(book)
+@router.get("/{book_id}", response_model=BookPublic, responses=error_responses(404))
+async def read_book(reads: ReadsDep, book_id: BookId) -> Response:
+    async with reads.executor() as db:
+        book = await repository.find_public(db, book_id)
+    if book is None:
+        raise BookNotFound
+    return Response(queries.BOOK_JSON.dump_json(book), media_type=JSON)
 
 
 @router.post(

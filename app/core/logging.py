@@ -31,6 +31,9 @@ _KEY_VALUE = re.compile(
     r"(?i)\b([a-z0-9_-]*(?:password|token|secret|authorization|cookie|api_key))"
     r"""(["']?\s*[:=]\s*["']?)([^\s"',&;]+)"""
 )
+# Both patterns above need one of these words: most text (every access line) has none, and one
+# search for them costs less than the two substitutions (measured on the read path's profile).
+_SECRET_WORD = re.compile(r"(?i)bearer|password|token|secret|authorization|cookie|api_key")
 
 
 def is_sensitive_key(key: object) -> bool:
@@ -39,6 +42,8 @@ def is_sensitive_key(key: object) -> bool:
 
 def redact_text(text: str) -> str:
     """Masks `Bearer <token>` and `password=...`/`"token": "..."` pairs inside free text."""
+    if _SECRET_WORD.search(text) is None:
+        return text
     text = _BEARER.sub(rf"\1 {REDACTED}", text)
     return _KEY_VALUE.sub(rf"\1\2{REDACTED}", text)
 

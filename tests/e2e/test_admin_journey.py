@@ -24,10 +24,15 @@ ADMIN_PASSWORD = "bootstrap admin passphrase"
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The project's test settings plus the bootstrap admin (ADMIN_EMAIL / ADMIN_PASSWORD)."""
+def settings(settings: Settings, database_url: str) -> Settings:
+    """The project's test settings plus the bootstrap admin (ADMIN_EMAIL / ADMIN_PASSWORD), and
+    the real test database as the app's own: the bootstrap uses the app's engine, no override."""
     return settings.model_copy(
-        update={"admin_email": ADMIN_EMAIL, "admin_password": SecretStr(ADMIN_PASSWORD)}
+        update={
+            "admin_email": ADMIN_EMAIL,
+            "admin_password": SecretStr(ADMIN_PASSWORD),
+            "database_url": database_url,
+        }
     )
 
 

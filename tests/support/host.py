@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
+from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app import main
@@ -50,14 +51,34 @@ def session_dependency() -> Callable[..., Any]:
     return get_session
 
 
+FORGOTTEN_OVERRIDE_DATABASE = "forgotten_session_override"
+
+
+def unreachable_database_url(database_url: str) -> str:
+    """The same backend as `database_url`, but a database that does not exist.
+
+    The app under test gets this as its own database: every request must reach the database
+    through the session dependency the kit overrides. A request that bypasses it (a new fixture
+    forgetting the override, a fast path not built on the dependency) fails loudly instead of
+    quietly reading and writing outside the test's rolled-back transaction.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return url.set(
+            database=f"/nonexistent/{FORGOTTEN_OVERRIDE_DATABASE}.sqlite3"
+        ).render_as_string()
+    return url.set(database=FORGOTTEN_OVERRIDE_DATABASE).render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in), and
-    an upload directory of the test's own."""
+    """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in), an
+    upload directory of the test's own, and an app database no request can reach without the
+    kit's session override (see `unreachable_database_url`)."""
     return Settings(
         _env_file=None,
         environment=Environment.TEST,
-        database_url=database_url,
+        database_url=unreachable_database_url(database_url),
         secret_key=SecretStr(TEST_SECRET_KEY),
         redis_url=None,
         upload_dir=str(tmp_path / "uploads"),

@@ -1,0 +1,153 @@
+"""The tuned read path (`GET /books/{id}`, `GET /books`) stays inside the test's transaction.
+
+It runs Core statements on a connection of its own in production; under the kit it must use the
+test's overridden session instead: see the test's own uncommitted rows, never another
+transaction's, and fail (not quietly use a real database) when nobody overrode the session.
+"""
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.books.models import Book
+from app.core.config import Settings
+from app.main import create_app
+from tests.factories import BookFactory, UserFactory, persist
+from tests.fixtures.app import BASE_URL
+from tests.fixtures.database import rolled_back_session
+from tests.meta.support import outside_connection
+from tests.support.data import CreateBook
+from tests.support.host import FORGOTTEN_OVERRIDE_DATABASE
+
+
+def public(book: Book) -> dict[str, Any]:
+    return {
+        "id": book.id,
+        "title": book.title,
+        "author": book.author,
+        "isbn": book.isbn,
+        "price": float(book.price),
+        "description": book.description,
+        "stock": book.stock,
+        "owner_id": book.owner_id,
+        "cover_url": None,
+        "created_at": book.created_at.isoformat().replace("+00:00", "Z"),
+        "updated_at": book.updated_at.isoformat().replace("+00:00", "Z"),
+    }
+
+
+async def committed_book_count(database_url: str) -> int:
+    async with outside_connection(database_url) as connection:
+        return (await connection.execute(select(func.count()).select_from(Book))).scalar_one()
+
+
+async def test_read_path_sees_the_tests_own_uncommitted_book(
+    client: httpx.AsyncClient, create_book: CreateBook, database_url: str
+) -> None:
+    book = await create_book(title="Only in this transaction")
+
+    one = await client.get(f"/books/{book.id}")
+    page = await client.get("/books")
+
+    assert (one.status_code, one.json()) == (200, public(book))
+    assert (page.status_code, page.json()) == (200, [public(book)])
+    assert page.headers["X-Total-Count"] == "1"
+    assert await committed_book_count(database_url) == 0
+
+
+async def test_read_path_sees_rows_the_test_has_not_flushed(
+    client: httpx.AsyncClient, db_session: AsyncSession, create_book: CreateBook
+) -> None:
+    """A search too: the statements built per request take the same route as the prebuilt."""
+    book = await create_book()
+    book.title = "Renamed, pending in the session"
+
+    found = await client.get("/books", params={"q": "pending in the session"})
+
+    assert (found.status_code, found.json()) == (200, [public(book)])
+
+
+async def test_read_path_does_not_see_another_tests_rows(
+    client: httpx.AsyncClient,
+    db_engine: AsyncEngine,
+    session_options: dict[str, Any],
+) -> None:
+    """Another test's transaction, open at the same time on the same database, stays unseen."""
+    if db_engine.dialect.name == "sqlite":
+        pytest.skip(
+            "needs a PostgreSQL DATABASE_URL: SQLite has one writer at a time, so a second open "
+            "write transaction cannot exist beside the test's own"
+        )
+    async with rolled_back_session(db_engine, session_options) as other_test:
+        owner = await persist(other_test, UserFactory)
+        book = await persist(other_test, BookFactory, owner_id=owner.id)
+
+        one = await client.get(f"/books/{book.id}")
+        page = await client.get("/books")
+
+    assert (one.status_code, one.json()) == (404, {"detail": "Book not found"})
+    assert (page.status_code, page.json(), page.headers["X-Total-Count"]) == (200, [], "0")
+
+
+async def test_a_forgotten_session_override_fails_instead_of_using_a_real_database(
+    fresh_app: FastAPI, database_url: str
+) -> None:
+    """The test's app has no override here: its own database does not exist, so reads fail."""
+    async with (
+        LifespanManager(fresh_app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
+        ) as client,
+    ):
+        with pytest.raises(DBAPIError) as failed:
+            await client.get("/books/1")
+
+    expected = (
+        "unable to open database file"
+        if database_url.startswith("sqlite")
+        else f'database "{FORGOTTEN_OVERRIDE_DATABASE}" does not exist'
+    )
+    assert expected in str(failed.value)
+
+
+@pytest.fixture
+async def production_client(
+    settings: Settings, database_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on a real database with no override: the path production takes."""
+    application = create_app(settings.model_copy(update={"database_url": database_url}))
+    async with (
+        LifespanManager(application) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
+        ) as client,
+    ):
+        yield client
+
+
+async def test_without_override_the_read_path_answers_from_committed_rows(
+    committed_db: async_sessionmaker[AsyncSession], production_client: httpx.AsyncClient
+) -> None:
+    """The app's own engine (autocommit reads on PostgreSQL): the same answers as under the kit."""
+    async with committed_db() as session:
+        owner = await persist(session, UserFactory)
+        book = await persist(session, BookFactory, owner_id=owner.id)
+
+    one = await production_client.get(f"/books/{book.id}")
+    page = await production_client.get("/books", params={"limit": 1, "q": book.title})
+    missing = await production_client.get(f"/books/{book.id + 1}")
+
+    assert (one.status_code, one.json()) == (200, public(book))
+    assert (page.status_code, page.json(), page.headers["X-Total-Count"]) == (
+        200,
+        [public(book)],
+        "1",
+    )
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Book not found"})
