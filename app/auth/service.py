@@ -44,7 +44,7 @@ async def authenticate(
     session: AsyncSession, passwords: Passwords, *, email: str | None, password: str
 ) -> User:
     user = await users.get_by_email(session, email) if email is not None else None
-    if not passwords.verify(password, user.password_hash if user else None) or user is None:
+    if not await passwords.verify(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentials
     if not user.is_active:
         raise AccountDeactivated

@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
+from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Environment, Settings
 
@@ -23,28 +24,40 @@ class InvalidToken(Exception):
 
 
 class Passwords:
-    """Hashes and verifies passwords; verifies against a dummy hash when there is no user."""
+    """Hashes and verifies passwords; verifies against a dummy hash when there is no user.
+
+    Argon2 costs about 0.2 s of CPU with production parameters, so it runs in a worker thread
+    (argon2-cffi releases the GIL): on the event loop it stalled every other request of the
+    worker during sign-ups (found by the load tests, docs/load-tests.md).
+    """
 
     def __init__(self, hasher: Argon2Hasher) -> None:
         self._hash = PasswordHash((hasher,))
         self._dummy_hash = self._hash.hash("dummy password for timing")
 
-    def hash(self, password: str) -> str:
-        return self._hash.hash(password)
+    async def hash(self, password: str) -> str:
+        return await run_in_threadpool(self._hash.hash, password)
 
-    def verify(self, password: str, password_hash: str | None) -> bool:
+    async def verify(self, password: str, password_hash: str | None) -> bool:
         """Always does one Argon2 verify, so unknown users cost the same time as wrong passwords."""
+        return await run_in_threadpool(self._verify, password, password_hash)
+
+    def _verify(self, password: str, password_hash: str | None) -> bool:
         if password_hash is None:
             self._hash.verify(password, self._dummy_hash)
             return False
         return self._hash.verify(password, password_hash)
 
 
-def build_passwords(settings: Settings) -> Passwords:
+def password_hasher(settings: Settings) -> Argon2Hasher:
     if settings.environment is Environment.TEST:
         # Cheap parameters keep the suite fast; never used outside ENVIRONMENT=test.
-        return Passwords(Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1))
-    return Passwords(Argon2Hasher())
+        return Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1)
+    return Argon2Hasher()
+
+
+def build_passwords(settings: Settings) -> Passwords:
+    return Passwords(password_hasher(settings))
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ async def register(session: AsyncSession, passwords: Passwords, data: UserCreate
     user = User(
         name=data.name,
         email=data.email,
-        password_hash=passwords.hash(data.password),
+        password_hash=await passwords.hash(data.password),
         role=Role.CUSTOMER.value,
     )
     session.add(user)
@@ -35,14 +35,14 @@ async def update_me(
 ) -> User:
     """Name and password; a new password needs the current one and ends every refresh token."""
     # Checked before anything changes: a refused request leaves nothing pending in the session.
-    if data.new_password is not None and not passwords.verify(
+    if data.new_password is not None and not await passwords.verify(
         data.current_password or "", user.password_hash
     ):
         raise WrongCurrentPassword
     if data.name is not None:
         user.name = data.name
     if data.new_password is not None:
-        user.password_hash = passwords.hash(data.new_password)
+        user.password_hash = await passwords.hash(data.new_password)
         await refresh_tokens.revoke_all(session, user_id=user.id, now=now)
     await session.commit()
     return user
@@ -78,7 +78,7 @@ async def ensure_admin(
     admin = User(
         name="Administrator",
         email=email.lower(),
-        password_hash=passwords.hash(password),
+        password_hash=await passwords.hash(password),
         role=Role.ADMIN.value,
     )
     session.add(admin)

@@ -3,7 +3,7 @@ from functools import cache
 import factory
 
 from app.core.config import Environment, Settings
-from app.core.security import build_passwords
+from app.core.security import password_hasher
 from app.users.models import Role, User
 
 TEST_PASSWORD = "correct horse battery staple"
@@ -13,7 +13,7 @@ TEST_PASSWORD = "correct horse battery staple"
 def hashed_test_password() -> str:
     """One cheap Argon2 hash of TEST_PASSWORD, shared by every factory-made user."""
     settings = Settings(_env_file=None, environment=Environment.TEST)
-    return build_passwords(settings).hash(TEST_PASSWORD)
+    return password_hasher(settings).hash(TEST_PASSWORD)
 
 
 class UserFactory(factory.Factory):

@@ -145,9 +145,9 @@ class TestSignIn:
         real_verify = passwords.verify
         calls: list[tuple[str, str | None]] = []
 
-        def spy(password: str, password_hash: str | None) -> bool:
+        async def spy(password: str, password_hash: str | None) -> bool:
             calls.append((password, password_hash))
-            return real_verify(password, password_hash)
+            return await real_verify(password, password_hash)
 
         monkeypatch.setattr(passwords, "verify", spy)
 

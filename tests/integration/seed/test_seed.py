@@ -42,7 +42,7 @@ async def test_first_run_loads_admin_and_books_with_a_generated_password(
     assert (books, users) == (36, 1)
     assert (admin.email, admin.role) == (DEMO_ADMIN_EMAIL, Role.ADMIN)
     assert password is not None
-    assert build_passwords(settings).verify(password, admin.password_hash) is True
+    assert await build_passwords(settings).verify(password, admin.password_hash) is True
 
 
 async def test_second_run_adds_nothing_and_reveals_no_password(tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ async def test_configured_admin_is_used_and_no_password_is_printed(tmp_path: Pat
     assert await seed(settings) is None
     _books, _users, admin = await counts_and_admin(settings)
     assert admin.email == "boss@example.com"
-    assert build_passwords(settings).verify("a-long-passphrase", admin.password_hash) is True
+    assert await build_passwords(settings).verify("a-long-passphrase", admin.password_hash) is True
 
 
 def test_demo_books_are_valid_and_unique() -> None:

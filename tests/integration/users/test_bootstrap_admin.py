@@ -133,7 +133,7 @@ class TestEnsureAdmin:
         assert [(u.name, u.email, u.role) for u in admins] == [
             ("Administrator", "boss@example.com", "admin")
         ]
-        assert passwords.verify(ADMIN_PASSWORD, admins[0].password_hash)
+        assert await passwords.verify(ADMIN_PASSWORD, admins[0].password_hash)
 
     async def test_existing_customer_with_that_email_is_not_promoted(
         self, db_session: AsyncSession, settings: Settings, create_user: CreateUser

@@ -318,27 +318,29 @@ def passwords() -> Passwords:
 
 
 class TestPasswords:
-    def test_hash_verifies_against_its_password(self, passwords: Passwords) -> None:
-        assert passwords.verify("correct horse", passwords.hash("correct horse")) is True
+    async def test_hash_verifies_against_its_password(self, passwords: Passwords) -> None:
+        digest = await passwords.hash("correct horse")
+        assert await passwords.verify("correct horse", digest) is True
 
-    def test_wrong_password_does_not_verify(self, passwords: Passwords) -> None:
-        assert passwords.verify("correct hors", passwords.hash("correct horse")) is False
+    async def test_wrong_password_does_not_verify(self, passwords: Passwords) -> None:
+        digest = await passwords.hash("correct horse")
+        assert await passwords.verify("correct hors", digest) is False
 
-    def test_hashes_are_salted(self, passwords: Passwords) -> None:
-        assert passwords.hash("correct horse") != passwords.hash("correct horse")
+    async def test_hashes_are_salted(self, passwords: Passwords) -> None:
+        assert await passwords.hash("correct horse") != await passwords.hash("correct horse")
 
-    def test_missing_user_still_costs_one_verify_and_fails(self) -> None:
+    async def test_missing_user_still_costs_one_verify_and_fails(self) -> None:
         hasher = RecordingHasher()
         passwords = Passwords(hasher)
 
         # The dummy hash made at construction is what an unknown user is verified against.
-        assert (passwords.verify("dummy password for timing", None), hasher.checked) == (
+        assert (await passwords.verify("dummy password for timing", None), hasher.checked) == (
             False,
             hasher.made,
         )
 
-    def test_test_environment_uses_cheap_parameters(self, passwords: Passwords) -> None:
-        assert argon2_parameters(passwords.hash("correct horse")) == "m=8,t=1,p=1"
+    async def test_test_environment_uses_cheap_parameters(self, passwords: Passwords) -> None:
+        assert argon2_parameters(await passwords.hash("correct horse")) == "m=8,t=1,p=1"
 
     @pytest.mark.slow  # one Argon2 hash with the real (deliberately expensive) parameters
     def test_production_uses_pwdlib_defaults(self, monkeypatch: pytest.MonkeyPatch) -> None:
