@@ -156,7 +156,12 @@ async def test_a_careless_line_is_masked_not_dropped(
     with captured_log_output(json_settings) as output:
         response = await client.post(
             "/test/careless",
-            headers={"Authorization": "Bearer abc.def.ghi", "X-Request-ID": "trace-9"},
+            # httpx's default Accept-Encoding depends on which decoders are installed.
+            headers={
+                "Authorization": "Bearer abc.def.ghi",
+                "X-Request-ID": "trace-9",
+                "Accept-Encoding": "gzip",
+            },
             json={"new_password": "hunter2hunter2", "note": "see Bearer abc.def.ghi"},
         )
 
@@ -168,7 +173,7 @@ async def test_a_careless_line_is_masked_not_dropped(
             "headers": {
                 "host": "test",
                 "accept": "*/*",
-                "accept-encoding": "gzip, deflate",
+                "accept-encoding": "gzip",
                 "connection": "keep-alive",
                 "user-agent": IsStr(regex=r"python-httpx/.+"),
                 "authorization": "[REDACTED]",
