@@ -1,0 +1,191 @@
+"""The CI workflows keep their promises (issue 8, docs/ci.md).
+
+The stage graph is what branch protection relies on: each stage waits for the one before, and the
+one required job (`ci-ok`) waits for all of them. Every step that runs a command runs a `make`
+target that exists, so nothing in the YAML is impossible to run locally.
+"""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# No PyYAML stubs are locked (types-PyYAML); the loaded data is typed as Any below anyway.
+import yaml  # type: ignore[import-untyped]
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOW_NAMES = ("ci.yml", "nightly.yml")
+STAGES = ("quality", "unit", "integration", "property-contract", "load-smoke", "docker")
+MAKE_STEP = re.compile(r"make (?P<target>[a-z][a-z0-9-]*)")
+MAKE_RULE = re.compile(r"^(?P<names>[A-Za-z0-9][\w.-]*(?: +[A-Za-z0-9][\w.-]*)*) *:(?![:=])")
+# A release tag with all three numbers, or a full commit SHA: never a moving `@v4` or `@main`.
+PINNED_ACTION = re.compile(r"[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})")
+
+
+def load_yaml(path: Path) -> dict[Any, Any]:
+    data: dict[Any, Any] = yaml.safe_load(path.read_text())
+    return data
+
+
+def workflow(name: str) -> dict[Any, Any]:
+    data = load_yaml(WORKFLOWS / name)
+    # PyYAML reads YAML 1.1, where the bare key `on` is the boolean True.
+    data["on"] = data.pop(True)
+    return data
+
+
+def all_steps(names: tuple[str, ...] = WORKFLOW_NAMES) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (name, job_name, step)
+        for name in names
+        for job_name, job in workflow(name)["jobs"].items()
+        for step in job["steps"]
+    ]
+
+
+def make_targets() -> set[str]:
+    """Targets defined in the Makefile: `name [name...]:` at the start of a line (not `:=`).
+
+    Read from the text rather than `make -qp`, so the check also runs in the test image, which
+    has no make.
+    """
+    targets: set[str] = set()
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        if match := MAKE_RULE.match(line):
+            targets.update(match["names"].split())
+    return targets
+
+
+class TestCiStageGraph:
+    def test_each_stage_needs_the_one_before_and_the_aggregate_needs_all(self) -> None:
+        jobs = workflow("ci.yml")["jobs"]
+
+        assert {name: job.get("needs", []) for name, job in jobs.items()} == {
+            "quality": [],
+            "unit": ["quality"],
+            "integration": ["unit"],
+            "property-contract": ["integration"],
+            "load-smoke": ["property-contract"],
+            "docker": ["load-smoke"],
+            "ci-ok": list(STAGES),
+        }
+
+    def test_aggregate_job_always_runs_and_judges_every_result(self) -> None:
+        aggregate = workflow("ci.yml")["jobs"]["ci-ok"]
+
+        assert aggregate["if"] == "always()"
+        assert aggregate["steps"][-1] == {
+            "run": "make ci-gate",
+            "env": {"NEEDS_RESULTS": "${{ join(needs.*.result, ' ') }}"},
+        }
+
+    def test_runs_on_pull_requests_and_pushes_to_main(self) -> None:
+        assert workflow("ci.yml")["on"] == {"pull_request": None, "push": {"branches": ["main"]}}
+
+    def test_superseded_runs_on_the_same_ref_are_cancelled(self) -> None:
+        assert workflow("ci.yml")["concurrency"] == {
+            "group": "ci-${{ github.workflow }}-${{ github.ref }}",
+            "cancel-in-progress": True,
+        }
+
+    def test_unit_stage_covers_three_pythons_without_services(self) -> None:
+        unit = workflow("ci.yml")["jobs"]["unit"]
+
+        assert unit["strategy"]["matrix"] == {"python-version": ["3.11", "3.12", "3.13"]}
+        assert "services" not in unit
+
+    def test_integration_stage_has_healthy_postgres_16_and_redis_7(self) -> None:
+        services = workflow("ci.yml")["jobs"]["integration"]["services"]
+
+        assert {name: service["image"] for name, service in services.items()} == {
+            "postgres": "postgres:16",
+            "redis": "redis:7",
+        }
+        assert [name for name, s in services.items() if "--health-cmd" not in s["options"]] == []
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+class TestEveryWorkflow:
+    def test_token_is_read_only_and_no_job_widens_it(self, name: str) -> None:
+        data = workflow(name)
+
+        assert data["permissions"] == {"contents": "read"}
+        assert [job for job, spec in data["jobs"].items() if "permissions" in spec] == []
+
+    def test_every_job_has_a_timeout(self, name: str) -> None:
+        jobs = workflow(name)["jobs"]
+
+        timeouts = {job: spec.get("timeout-minutes") for job, spec in jobs.items()}
+        assert [job for job, minutes in timeouts.items() if not isinstance(minutes, int)] == []
+
+    def test_uv_cache_is_keyed_on_the_lock_file(self, name: str) -> None:
+        setups = [
+            step["with"]
+            for _, _, step in all_steps((name,))
+            if step.get("uses", "").startswith("astral-sh/setup-uv@")
+        ]
+
+        assert setups != []
+        assert [s for s in setups if s.get("cache-dependency-glob") != "uv.lock"] == []
+
+
+class TestNightly:
+    def test_runs_on_a_schedule_and_by_hand(self) -> None:
+        assert workflow("nightly.yml")["on"] == {
+            "schedule": [{"cron": "17 3 * * *"}],
+            "workflow_dispatch": None,
+        }
+
+    def test_runs_mutation_testing_and_the_audit(self) -> None:
+        jobs = workflow("nightly.yml")["jobs"]
+
+        runs = {name: [s["run"] for s in job["steps"] if "run" in s] for name, job in jobs.items()}
+        assert runs == {"mutation": ["make mutation"], "audit": ["make audit"]}
+
+
+class TestStepsRunLocally:
+    def test_every_run_step_is_a_single_make_target(self) -> None:
+        runs = [(wf, job, step["run"]) for wf, job, step in all_steps() if "run" in step]
+
+        assert runs != []
+        assert [run for run in runs if not MAKE_STEP.fullmatch(run[2])] == []
+
+    def test_every_make_target_the_workflows_run_exists(self) -> None:
+        wanted = {
+            match["target"]
+            for _, _, step in all_steps()
+            if "run" in step and (match := MAKE_STEP.fullmatch(step["run"]))
+        }
+
+        assert wanted - make_targets() == set()
+
+    def test_target_lookup_sees_real_targets_only(self) -> None:
+        # Guards the parser above: a typo must not pass as a target, and files are not targets.
+        targets = make_targets()
+
+        assert {"lint", "lint-ci", "ci-gate", "loadtest-smoke"} <= targets
+        assert {"lint-cii", "POSTGRES_URL", "UV_RUN", "PHONY"} & targets == set()
+
+    def test_every_action_is_pinned_to_a_release_or_commit(self) -> None:
+        uses = sorted({step["uses"] for _, _, step in all_steps() if "uses" in step})
+
+        assert [action for action in uses if not PINNED_ACTION.fullmatch(action)] == []
+
+
+class TestComposeFile:
+    def test_has_no_obsolete_version_key_and_the_expected_services(self) -> None:
+        compose = load_yaml(ROOT / "docker-compose.test.yml")
+
+        assert "version" not in compose
+        assert sorted(compose["services"]) == ["api", "locust", "postgres", "redis", "tests"]
+
+    def test_test_runner_waits_for_healthy_databases(self) -> None:
+        services = load_yaml(ROOT / "docker-compose.test.yml")["services"]
+
+        assert services["tests"]["depends_on"] == {
+            "postgres": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }
+        assert [name for name in ("postgres", "redis") if "healthcheck" not in services[name]] == []
