@@ -1,0 +1,117 @@
+"""The kit works in someone else's project: copied unchanged, configured by a conftest only.
+
+A tiny notes app (tests/meta/portable_project.py) gets `tests/fixtures/` copied in and its own
+pytest run, `-n 2`, on the database this run uses (SQLite, or PostgreSQL when DATABASE_URL says
+so). Its tests prove rollback isolation, both clients, the override fixture, the leak guard
+(one test leaks on purpose: its teardown must error) and a database per worker.
+"""
+
+import filecmp
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+
+from tests.meta.portable_project import KIT, WORKER_LOG_ENV, write_project
+from tests.meta.support import outside_connection
+
+NESTED_TIMEOUT_SECONDS = 180
+SUMMARY = re.compile(r"^=+ (?P<counts>.+) in [\d.]+s(?: \([\d:]+\))? =+$", re.MULTILINE)
+
+# Variables of this run that must not reach the nested one: xdist's worker identity (the nested
+# run would take this worker's database names), and coverage's .pth hook (its config path is
+# relative to this repository).
+OUTER_ONLY = ("COVERAGE_PROCESS_START", "PYTEST_ADDOPTS", "PYTEST_XDIST_")
+
+
+def nested_environment(database_url: str, worker_log: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OUTER_ONLY)}
+    env["DATABASE_URL"] = database_url
+    env[WORKER_LOG_ENV] = str(worker_log)
+    # Only the plugins a fresh project installs for the kit (run_nested_pytest loads them).
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    return env
+
+
+def run_nested_pytest(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "pytest_asyncio.plugin",
+        "-p",
+        "xdist.plugin",
+        "-n",
+        "2",
+        "--dist",
+        "loadfile",  # a file runs on one worker, in order: what the isolation tests rely on
+        "-p",
+        "no:cacheprovider",
+        f"--basetemp={project.parent / 'basetemp'}",
+    ]
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        command,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=NESTED_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+
+def database_names_by_worker(base_database_url: str, urls: dict[str, str]) -> dict[str, str]:
+    """Each worker's SQLite file name, or its PostgreSQL database name after `<base>_t_`."""
+    base = make_url(base_database_url)
+    names: dict[str, str] = {}
+    for worker, url in urls.items():
+        database = make_url(url).database or ""
+        if base.get_backend_name() == "sqlite":
+            names[worker] = Path(database).name
+        else:
+            names[worker] = database.removeprefix(f"{base.database}_t_")
+    return names
+
+
+async def existing_databases(base_database_url: str, names: list[str]) -> list[str]:
+    query = text("SELECT datname FROM pg_database WHERE datname = ANY(:names) ORDER BY datname")
+    async with outside_connection(base_database_url) as connection:
+        return list(await connection.scalars(query, {"names": names}))
+
+
+@pytest.mark.slow  # a whole pytest run with two workers: 10-20 s
+async def test_the_kit_copied_into_a_notes_project_passes_its_tests_there(
+    tmp_path: Path, base_database_url: str
+) -> None:
+    project, worker_log = tmp_path / "notes_project", tmp_path / "workers"
+    worker_log.mkdir()
+    write_project(project)
+    copied = filecmp.dircmp(KIT, project / "tests" / "fixtures", ignore=["__pycache__"])
+    assert (copied.left_only, copied.right_only, copied.diff_files) == ([], [], [])
+
+    result = run_nested_pytest(project, nested_environment(base_database_url, worker_log))
+
+    output = result.stdout + result.stderr
+    summaries = SUMMARY.findall(result.stdout)
+    assert (result.returncode, summaries[-1:]) == (1, ["9 passed, 1 error"]), output
+    assert "ERROR at teardown of test_leaves_an_override_on_the_module_app" in output, output
+    assert "Failed: dependency_overrides leaked on 'Notes'" in output, output
+
+    urls = {path.name: path.read_text() for path in sorted(worker_log.iterdir())}
+    assert sorted(urls) == ["gw0", "gw1"], output
+    names = database_names_by_worker(base_database_url, urls)
+    if make_url(base_database_url).get_backend_name() == "sqlite":
+        assert names == {"gw0": "test_gw0.sqlite3", "gw1": "test_gw1.sqlite3"}
+        assert len(set(urls.values())) == 2, urls  # two files, not one path twice
+        return
+    run = names["gw0"].split("_")[0]  # the nested run's id, shared by its workers
+    assert names == {"gw0": f"{run}_gw0", "gw1": f"{run}_gw1"}
+    assert re.fullmatch("[0-9a-f]{8}", run), run
+    base = make_url(base_database_url).database
+    created = [f"{base}_t_{name}" for name in (*names.values(), f"{run}_tpl")]
+    assert await existing_databases(base_database_url, created) == [], "the run left them"
