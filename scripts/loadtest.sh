@@ -29,6 +29,8 @@ pg_userinfo="${pg_rest%%@*}"
 pg_hostport="${pg_rest#*@}"
 pg_hostport="${pg_hostport%%/*}"
 PG_USER="${pg_userinfo%%:*}"
+# A password in the URL (GitHub's service container has one) reaches createdb/dropdb this way.
+[ "${PG_USER}" != "${pg_userinfo}" ] && export PGPASSWORD="${pg_userinfo#*:}"
 PG_HOST="${pg_hostport%%:*}"
 PG_PORT="${pg_hostport##*:}"
 [ "${PG_PORT}" = "${pg_hostport}" ] && PG_PORT=5432
@@ -42,8 +44,9 @@ die() { echo "loadtest: $*" >&2; exit 2; }
 
 pg_isready -q -h "${PG_HOST}" -p "${PG_PORT}" \
   || die "PostgreSQL is not answering at ${PG_HOST}:${PG_PORT} (start it, or run .ci/run)"
-redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 \
-  || die "Redis is not answering at 127.0.0.1:6379 (start it, or run .ci/run)"
+# Through redis-py (locked), not redis-cli: CI runners need not have Redis's tools installed.
+uv run --frozen python -c 'import redis; redis.Redis(host="127.0.0.1", port=6379).ping()' \
+  >/dev/null 2>&1 || die "Redis is not answering at 127.0.0.1:6379 (start it, or run .ci/run)"
 if curl -s -o /dev/null "${BASE_URL}/health"; then
   die "port ${PORT} is already in use; pick another with LOADTEST_PORT (18080-18099)"
 fi
