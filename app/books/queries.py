@@ -6,14 +6,15 @@ asyncpg's prepared-statement cache). Rows become `BookPublic` (the same validati
 the ORM path) and are encoded by prebuilt serializers straight to bytes.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 
 from app.books.models import Book
 from app.books.schemas import BookPublic, BookSort
+from app.core.reads import Prebuilt, Statement
 from app.core.search import icontains
 
 COLUMNS = (
@@ -39,8 +40,8 @@ ORDER: dict[BookSort | None, tuple[ColumnElement[Any], ...]] = {
     BookSort.CREATED_AT_DESC: (Book.created_at.desc(),),
 }
 
-BY_ID = select(*COLUMNS).where(Book.id == bindparam("book_id"))
-COUNT_ALL = select(func.count()).select_from(Book)
+BY_ID = Prebuilt.of(select(*COLUMNS).where(Book.id == bindparam("book_id")))
+COUNT_ALL = Prebuilt.of(select(func.count()).select_from(Book))
 
 
 def _page(
@@ -56,7 +57,7 @@ def _page(
     )
 
 
-PAGE_ALL = {sort: _page((), sort) for sort in ORDER}
+PAGE_ALL = {sort: Prebuilt.of(_page((), sort)) for sort in ORDER}
 
 BOOK_JSON = TypeAdapter(BookPublic)
 BOOKS_JSON = TypeAdapter(list[BookPublic])
@@ -73,7 +74,7 @@ def conditions(author: str | None, q: str | None) -> list[ColumnElement[bool]]:
 
 def count_and_page(
     author: str | None, q: str | None, sort: BookSort | None
-) -> tuple[Select[*tuple[Any, ...]], Select[*tuple[Any, ...]]]:
+) -> tuple[Statement, Statement]:
     """The prebuilt pair without filters; a search builds its own (its text is in the SQL)."""
     found = conditions(author, q)
     if not found:
@@ -81,8 +82,9 @@ def count_and_page(
     return select(func.count()).select_from(Book).where(*found), _page(found, sort)
 
 
-def to_public(row: Row[*tuple[Any, ...]]) -> BookPublic:
-    fields = row._asdict()
+def to_public(row: Mapping[Any, Any]) -> BookPublic:
+    """From a SQLAlchemy row mapping or an asyncpg record alike (both keyed by column name)."""
+    fields = dict(row)
     if fields.pop("cover_storage_name") is not None:
         fields["cover_url"] = f"/books/{fields['id']}/cover"
     return BookPublic.model_validate(fields)

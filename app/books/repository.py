@@ -6,7 +6,7 @@ from app.books import queries
 from app.books.models import Book
 from app.books.schemas import BookPublic, BookSort
 from app.core.db import MAX_ID
-from app.core.reads import Executor
+from app.core.reads import ReadConnection
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,15 +20,15 @@ async def get(session: AsyncSession, book_id: int) -> Book | None:
     return await session.get(Book, book_id) if book_id <= MAX_ID else None
 
 
-async def find_public(db: Executor, book_id: int) -> BookPublic | None:
+async def find_public(db: ReadConnection, book_id: int) -> BookPublic | None:
     if book_id > MAX_ID:
         return None
-    row = (await db.execute(queries.BY_ID, {"book_id": book_id})).first()
+    row = await db.first(queries.BY_ID, {"book_id": book_id})
     return None if row is None else queries.to_public(row)
 
 
 async def list_public(
-    db: Executor,
+    db: ReadConnection,
     *,
     filters: BookFilter,
     sort: BookSort | None,
@@ -36,6 +36,6 @@ async def list_public(
     limit: int,
 ) -> tuple[list[BookPublic], int]:
     count, page = queries.count_and_page(filters.author, filters.q, sort)
-    total = (await db.execute(count)).scalar_one()
-    rows = (await db.execute(page, {"skip": skip, "limit": limit})).all()
+    total = await db.scalar(count, {})
+    rows = await db.all(page, {"skip": skip, "limit": limit})
     return [queries.to_public(row) for row in rows], total

@@ -120,8 +120,15 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 async def get_session(connection: HTTPConnection) -> AsyncIterator[AsyncSession]:
     """One session per request or WebSocket; tests override this dependency with their own."""
     sessionmaker: async_sessionmaker[AsyncSession] = connection.app.state.sessionmaker
-    async with sessionmaker() as session:
+    session = sessionmaker()
+    try:
         yield session
+    finally:
+        # A session nobody used (the read path's, which reads on a connection of its own) holds
+        # no connection and no objects: closing it would only cost a task and a greenlet switch.
+        if session.in_transaction() or session.identity_map or session.new:
+            async with session:  # closes it on exit, shielded from cancellation
+                pass
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

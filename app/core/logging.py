@@ -4,14 +4,16 @@
 root handler and never touches handlers it did not add (pytest's, say). Every line goes through
 one `ProcessorFormatter`, so structlog and `logging` lines share the format (JSON in production or
 with LOG_FORMAT=json, console otherwise), carry the context bound with
-`structlog.contextvars` (the request id) and pass `redact_secrets` twice: on the event dict and
-again after tracebacks are rendered to text.
+`structlog.contextvars` (the request id) and pass `redact_secrets` on the event dict, then
+`redact_rendered` on the text that tracebacks are rendered to.
 """
 
 import logging
 import re
 import sys
 from collections.abc import Mapping
+from functools import lru_cache
+from types import NoneType
 from typing import Any, TextIO
 
 import structlog
@@ -36,8 +38,23 @@ _KEY_VALUE = re.compile(
 _SECRET_WORD = re.compile(r"(?i)bearer|password|token|secret|authorization|cookie|api_key")
 
 
+# Values that only our own processors and middleware write (a clock reading, a level, a logger
+# name, a request id validated to `[A-Za-z0-9._-]`): no secret can be in them, so they skip the
+# text search. Numbers, booleans and None skip it too. Caller text (event, path...) never does.
+_OWN_KEYS = frozenset({"timestamp", "level", "logger", "request_id"})
+_PLAIN = frozenset({int, float, bool, NoneType})
+# What the formatter adds after `redact_secrets` ran: tracebacks and stacks rendered to text.
+_RENDERED_KEYS = ("exception", "stack")
+
+
 def is_sensitive_key(key: object) -> bool:
     return isinstance(key, str) and key.lower().replace("-", "_").endswith(SENSITIVE_KEY_SUFFIXES)
+
+
+@lru_cache(maxsize=1024)
+def _is_sensitive_name(key: str) -> bool:
+    """`is_sensitive_key`, remembered: log lines reuse a handful of keys (a bound cache)."""
+    return is_sensitive_key(key)
 
 
 def redact_text(text: str) -> str:
@@ -58,16 +75,28 @@ def _redact(value: object) -> object:
     return value
 
 
+def _redact_entry(key: str, value: object) -> object:
+    if key.startswith("_"):  # structlog's own (`_record`, `_from_structlog`)
+        return value
+    if _is_sensitive_name(key):
+        return REDACTED
+    if key in _OWN_KEYS or type(value) in _PLAIN:
+        return value
+    return _redact(value)
+
+
 def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
     """A structlog processor: passwords, tokens, secrets, cookies and Authorization never print."""
-    return {
-        key: value
-        if key.startswith("_")  # structlog's own (`_record`, `_from_structlog`)
-        else REDACTED
-        if is_sensitive_key(key)
-        else _redact(value)
-        for key, value in event_dict.items()
-    }
+    return {key: _redact_entry(key, value) for key, value in event_dict.items()}
+
+
+def redact_rendered(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """After `format_exc_info`: a traceback's text can quote a secret. Everything else in the
+    event dict already went through `redact_secrets` (structlog's chain or `foreign_pre_chain`)."""
+    for key in _RENDERED_KEYS:
+        if isinstance(text := event_dict.get(key), str):
+            event_dict[key] = redact_text(text)
+    return event_dict
 
 
 class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
@@ -102,7 +131,7 @@ def build_formatter(settings: Settings, *, colors: bool = False) -> logging.Form
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
             structlog.processors.format_exc_info,
-            redact_secrets,  # again: a traceback's text can quote a secret
+            redact_rendered,
             renderer,
         ],
     )

@@ -30,7 +30,7 @@ from uuid import uuid4
 import structlog
 from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
 from fastapi import FastAPI, status
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -79,6 +79,13 @@ def new_request_id() -> str:
     return uuid4().hex
 
 
+CSP = "Content-Security-Policy"
+
+
+def _raw_header(name: str, value: str) -> tuple[bytes, bytes]:
+    return name.lower().encode("latin-1"), value.encode("latin-1")
+
+
 def _csp_hashes(body: bytes) -> str:
     digests = (hashlib.sha256(script).digest() for script in _INLINE_SCRIPT.findall(body))
     return "".join(f" 'sha256-{b64encode(digest).decode()}'" for digest in digests)
@@ -93,13 +100,17 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, app: ASGIApp, *, hsts: bool, docs_paths: frozenset[str]) -> None:
         self.app = app
-        self.headers = {
+        headers = {
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": "DENY",
             "Referrer-Policy": "no-referrer",
         }
         if hsts:
-            self.headers["Strict-Transport-Security"] = HSTS
+            headers["Strict-Transport-Security"] = HSTS
+        # Raw ASGI pairs built once (lower-case names, as Starlette writes them): per request
+        # only the names the route already set are looked at.
+        self.headers = [_raw_header(name, value) for name, value in headers.items()]
+        self.api_headers = [*self.headers, _raw_header(CSP, API_CSP)]
         self.docs_paths = docs_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -108,14 +119,16 @@ class SecurityHeadersMiddleware:
         elif route_path(scope) in self.docs_paths:
             await self._docs(scope, receive, send)
         else:
-            await self.app(scope, receive, self._adding(send, API_CSP))
+            await self.app(scope, receive, self._adding(send, self.api_headers))
 
-    def _adding(self, send: Send, csp: str) -> Send:
+    @staticmethod
+    def _adding(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in {**self.headers, "Content-Security-Policy": csp}.items():
-                    headers.setdefault(name, value)
+                raw = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in raw}
+                raw.extend(header for header in headers if header[0] not in present)
+                message["headers"] = raw
             await send(message)
 
         return send_with_headers
@@ -135,7 +148,7 @@ class SecurityHeadersMiddleware:
             body.extend(message.get("body", b""))
             if not message.get("more_body", False):
                 csp = DOCS_CSP.format(hashes=_csp_hashes(bytes(body)))
-                await self._adding(send, csp)(start)
+                await self._adding(send, [*self.headers, _raw_header(CSP, csp)])(start)
                 await send({"type": "http.response.body", "body": bytes(body)})
 
         await self.app(scope, receive, hold)

@@ -1,0 +1,74 @@
+"""The production read path, no override: prebuilt statements on the bare asyncpg connection
+(PostgreSQL), a search's statements on a SQLAlchemy connection, the same answers either way.
+
+With SQLite as the database both run on SQLAlchemy connections: the same assertions hold.
+"""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.books.models import Book
+from app.core.config import Settings
+from app.main import create_app
+from tests.factories import BookFactory, UserFactory, persist
+from tests.fixtures.app import BASE_URL
+from tests.meta.test_read_path_isolation import public
+
+
+@pytest.fixture
+async def production_client(
+    settings: Settings, database_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    application = create_app(settings.model_copy(update={"database_url": database_url}))
+    async with (
+        LifespanManager(application) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
+        ) as client,
+    ):
+        yield client
+
+
+async def committed_books(
+    committed_db: async_sessionmaker[AsyncSession], titles: list[str]
+) -> list[Book]:
+    async with committed_db() as session:
+        owner = await persist(session, UserFactory)
+        return [await persist(session, BookFactory, owner_id=owner.id, title=t) for t in titles]
+
+
+async def test_a_page_and_its_total_come_from_committed_rows(
+    committed_db: async_sessionmaker[AsyncSession], production_client: httpx.AsyncClient
+) -> None:
+    _, second, third = await committed_books(committed_db, ["Alpha", "Beta", "Gamma"])
+
+    page = await production_client.get("/books", params={"limit": 2, "skip": 1})
+
+    assert (page.status_code, page.json(), page.headers["X-Total-Count"]) == (
+        200,
+        [public(second), public(third)],
+        "3",
+    )
+
+
+async def test_a_search_and_a_lookup_on_the_same_app_answer_alike(
+    committed_db: async_sessionmaker[AsyncSession], production_client: httpx.AsyncClient
+) -> None:
+    """A search's statements take SQLAlchemy's way, the lookups the driver's, one pool."""
+    alpha, beta = await committed_books(committed_db, ["Alpha", "Beta"])
+
+    found = await production_client.get("/books", params={"q": "bet"})
+    one = await production_client.get(f"/books/{alpha.id}")
+    sorted_page = await production_client.get("/books", params={"sort": "-title"})
+
+    assert (found.status_code, found.json(), found.headers["X-Total-Count"]) == (
+        200,
+        [public(beta)],
+        "1",
+    )
+    assert (one.status_code, one.json()) == (200, public(alpha))
+    assert (sorted_page.status_code, sorted_page.json()) == (200, [public(beta), public(alpha)])
