@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFile, status
 from starlette.responses import StreamingResponse
 
 from app.auth.dependencies import CurrentUser
@@ -12,13 +12,7 @@ from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.events import DomainEvent, EventBusDep
-from app.core.pagination import (
-    DEFAULT_LIMIT,
-    MAX_LIMIT,
-    PageParams,
-    page_params,
-    set_page_headers,
-)
+from app.core.pagination import PageDep, set_page_headers
 from app.core.reads import ReadsDep
 from app.core.routing import DecimalJSONRoute
 from app.core.text import SearchText
@@ -31,19 +25,10 @@ SearchQuery = Annotated[SearchText | None, Query()]
 JSON = "application/json"
 
 
-async def page_of_books(
-    skip: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-) -> PageParams:
-    """`page_params` as an `async def`: FastAPI runs a plain `def` dependency in the thread pool,
-    a hand-off to a worker thread and back on every request for two integer checks."""
-    return page_params(skip, limit)
-
-
 @router.get("", response_model=list[BookPublic])
 async def list_books(
     reads: ReadsDep,
-    page: Annotated[PageParams, Depends(page_of_books)],
+    page: PageDep,
     request: Request,
     author: SearchQuery = None,
     q: SearchQuery = None,

@@ -17,11 +17,15 @@ class PageParams:
     limit: int
 
 
-def page_params(
+async def page_params(
     skip: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> PageParams:
-    """Any skip past the end is an empty page; it is capped so drivers never overflow."""
+    """Any skip past the end is an empty page; it is capped so drivers never overflow.
+
+    `async def` on purpose: FastAPI runs a plain `def` dependency in the thread pool, a hop that
+    cost `GET /books` more than its own work (docs/performance.md).
+    """
     return PageParams(skip=min(skip, MAX_SKIP), limit=limit)
 
 
