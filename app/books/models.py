@@ -34,4 +34,9 @@ class Book(Base):
 
     @property
     def cover_url(self) -> str | None:
-        return f"/books/{self.id}/cover" if self.cover_storage_name else None
+        return cover_url(self.id, self.cover_storage_name)
+
+
+def cover_url(book_id: int, cover_storage_name: str | None) -> str | None:
+    """Where a book's cover is served, or None; shared by the ORM and the read path."""
+    return f"/books/{book_id}/cover" if cover_storage_name else None

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 
-from app.books.models import Book
+from app.books.models import Book, cover_url
 from app.books.schemas import BookPublic, BookSort
 from app.core.reads import Prebuilt, Statement
 from app.core.search import icontains
@@ -85,6 +85,5 @@ def count_and_page(
 def to_public(row: Mapping[Any, Any]) -> BookPublic:
     """From a SQLAlchemy row mapping or an asyncpg record alike (both keyed by column name)."""
     fields = dict(row)
-    if fields.pop("cover_storage_name") is not None:
-        fields["cover_url"] = f"/books/{fields['id']}/cover"
+    fields["cover_url"] = cover_url(fields["id"], fields.pop("cover_storage_name"))
     return BookPublic.model_validate(fields)
