@@ -1,11 +1,17 @@
 """Read-only statements for the hot read endpoints, on a connection held only while they run.
 
-`ReadsDep` depends on the session dependency, so whatever replaces that session (the test kit's
-rolled-back session, a committed one, a broken one) is what the fast read path uses too: the
-per-test transaction still isolates it. Only for the app's own session (production) does it
-take a pooled connection of its own, inside the request, in autocommit on PostgreSQL (one round
-trip per statement: no BEGIN/ROLLBACK around a single read), and give it back before the
-response is sent instead of after, as a yield dependency would.
+`get_reads` takes no session: it returns `Reads` on the app's read engine, which takes a pooled
+connection of its own inside the request, in autocommit on PostgreSQL (one round trip per
+statement: no BEGIN/ROLLBACK around a single read), and gives it back before the response is
+sent instead of after, as a yield dependency would. Depending on the session dependency cost
+about 50 µs of CPU per request (FastAPI's yield-dependency machinery) for a session this path
+never used in production (docs/performance.md).
+
+Tests keep it inside their transaction by overriding `get_reads` itself: the fixture kit
+installs `Reads.on_session(...)` on the test's session beside the session override
+(`database_overrides` in tests/support/host.py), so its statements see the test's uncommitted
+and unflushed rows. An app whose `get_reads` nobody overrode reads its own database, which under
+the kit does not exist: a forgotten override fails loudly.
 
 On PostgreSQL with asyncpg, a `Prebuilt` statement skips SQLAlchemy's execute layer: its SQL,
 compiled once at import, runs on the pooled connection's asyncpg connection (asyncpg's own
@@ -26,8 +32,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
-
-from app.core.db import SessionDep
 
 Executor = AsyncConnection | AsyncSession
 _SQLALCHEMY = (AsyncConnection, AsyncSession)
@@ -156,16 +160,34 @@ def create_read_engine(engine: AsyncEngine) -> AsyncEngine:
 
 
 class Reads:
-    """`async with reads.connection() as db: await db.first(statement, params)`."""
+    """Where the read path runs: `async with reads.connection() as db: await db.first(...)`.
 
-    def __init__(self, session: AsyncSession, engine: AsyncEngine | None) -> None:
+    `Reads.on_engine(engine)`: a pooled connection per `connection()`, returned at its end
+    (production). `Reads.on_session(session)`: the session's own transaction, its unflushed rows
+    included, since `session.execute` autoflushes (a test's session).
+    """
+
+    __slots__ = ("_engine", "_session")
+
+    def __init__(
+        self, *, session: AsyncSession | None = None, engine: AsyncEngine | None = None
+    ) -> None:
+        if (session is None) == (engine is None):
+            raise TypeError("Reads runs on a session or on an engine: give exactly one")
         self._session = session
         self._engine = engine
 
+    @classmethod
+    def on_session(cls, session: AsyncSession) -> "Reads":
+        return cls(session=session)
+
+    @classmethod
+    def on_engine(cls, engine: AsyncEngine) -> "Reads":
+        return cls(engine=engine)
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[ReadConnection]:
-        if self._engine is None:
-            # A session the app did not make (a test's): its transaction, its unflushed rows.
+        if self._session is not None:
             yield ReadConnection(db=self._session)
             return
         connection = ReadConnection(engine=self._engine)
@@ -175,14 +197,13 @@ class Reads:
             await connection.close()
 
 
-async def get_reads(request: Request, session: SessionDep) -> Reads:
-    """The app's own session is never used here: its engine's read twin is (see module doc).
+async def get_reads(request: Request) -> Reads:
+    """Reads on the app's read engine; tests override this dependency (see module doc).
 
+    No session dependency: its yield machinery would run on every request for nothing.
     `async def`: a plain `def` dependency would be sent to the thread pool on every request.
     """
-    state = request.app.state
-    own = session.bind is not None and session.bind is getattr(state, "engine", None)
-    return Reads(session, state.read_engine if own else None)
+    return Reads.on_engine(request.app.state.read_engine)
 
 
 ReadsDep = Annotated[Reads, Depends(get_reads)]

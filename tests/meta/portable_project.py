@@ -172,13 +172,18 @@ def record_database(database_url: str) -> None:
 TEST_NOTES = '''\
 """Rollback isolation and both clients (this file runs on one worker: --dist loadfile)."""
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notes import Note
+from notes import Note, get_session
 from tests.workers import record_database
+
+
+def test_the_kit_overrides_the_session_dependency_alone(app: FastAPI) -> None:
+    assert list(app.dependency_overrides) == [get_session]
 
 
 async def test_the_async_clients_note_is_the_only_one(client: AsyncClient) -> None:

@@ -3,7 +3,8 @@
 A tiny notes app (tests/meta/portable_project.py) gets `tests/fixtures/` copied in and its own
 pytest run, `-n 2`, on the database this run uses (SQLite, or PostgreSQL when DATABASE_URL says
 so). Its tests prove rollback isolation, both clients, the override fixture, the leak guard
-(one test leaks on purpose: its teardown must error) and a database per worker.
+(one test leaks on purpose: its teardown must error), a database per worker, and that with only
+a session dependency the kit's default `database_overrides` is all it needs.
 """
 
 import filecmp
@@ -98,7 +99,7 @@ async def test_the_kit_copied_into_a_notes_project_passes_its_tests_there(
 
     output = result.stdout + result.stderr
     summaries = SUMMARY.findall(result.stdout)
-    assert (result.returncode, summaries[-1:]) == (1, ["9 passed, 1 error"]), output
+    assert (result.returncode, summaries[-1:]) == (1, ["10 passed, 1 error"]), output
     assert "ERROR at teardown of test_leaves_an_override_on_the_module_app" in output, output
     assert "Failed: dependency_overrides leaked on 'Notes'" in output, output
 

@@ -19,6 +19,7 @@ from app import main
 from app.auth.dependencies import get_current_user
 from app.core.config import get_settings
 from app.core.db import get_session
+from app.core.reads import get_reads
 from app.users.models import User
 from tests.fixtures.app import Overrides
 from tests.meta.support import run_inner, wire_inner_run
@@ -43,25 +44,22 @@ async def test_override_restores_the_previous_override_when_its_block_exits(
     override: Overrides,
     session_dependency: Callable[..., Any],
 ) -> None:
-    """`app` already overrides the session dependency: leaving the block must put that back."""
-    kit_session = app.dependency_overrides[session_dependency]
+    """`app` already overrides the session dependency (and the read path, on the same session):
+    leaving the block must put the kit's overrides back."""
+    kit = dict(app.dependency_overrides)
+    assert set(kit) == {session_dependency, get_reads}
 
     override(get_settings, first_settings)
-    assert app.dependency_overrides == {
-        session_dependency: kit_session,
-        get_settings: first_settings,
-    }
+    assert app.dependency_overrides == {**kit, get_settings: first_settings}
 
     with override(session_dependency, no_session), override(get_settings, second_settings):
         assert app.dependency_overrides == {
+            **kit,
             session_dependency: no_session,
             get_settings: second_settings,
         }
 
-    assert app.dependency_overrides == {
-        session_dependency: kit_session,
-        get_settings: first_settings,
-    }
+    assert app.dependency_overrides == {**kit, get_settings: first_settings}
 
 
 def test_restore_all_puts_back_what_was_there_before() -> None:

@@ -1,11 +1,12 @@
 """The tuned read path (`GET /books/{id}`, `GET /books`) stays inside the test's transaction.
 
-It runs Core statements on a connection of its own in production; under the kit it must use the
-test's overridden session instead: see the test's own uncommitted rows, never another
-transaction's, and fail (not quietly use a real database) when nobody overrode the session.
+It runs Core statements on a connection of its own in production, without the session
+dependency; under the kit its own dependency (`get_reads`) is overridden onto the test's session:
+it sees the test's own uncommitted and unflushed rows, never another transaction's, and fails
+(not quietly using a real database) when nobody overrode it, even with the session overridden.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.books.models import Book
 from app.core.config import Settings
+from app.core.db import get_session
 from app.main import create_app
 from tests.factories import BookFactory, UserFactory, persist
 from tests.fixtures.app import BASE_URL
@@ -96,10 +98,34 @@ async def test_read_path_does_not_see_another_tests_rows(
     assert (page.status_code, page.json(), page.headers["X-Total-Count"]) == (200, [], "0")
 
 
-async def test_a_forgotten_session_override_fails_instead_of_using_a_real_database(
-    fresh_app: FastAPI, database_url: str
+async def kit_session_only(fresh_app: FastAPI, db_session: AsyncSession) -> None:
+    """What a kit knowing only the session dependency would install: the read path is left out."""
+
+    async def test_session() -> AsyncIterator[AsyncSession]:
+        yield db_session
+
+    fresh_app.dependency_overrides[get_session] = test_session
+
+
+async def no_override(fresh_app: FastAPI, db_session: AsyncSession) -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    "forget",
+    [
+        pytest.param(no_override, id="nothing_overridden"),
+        pytest.param(kit_session_only, id="only_the_session_overridden"),
+    ],
+)
+async def test_a_forgotten_read_override_fails_instead_of_using_a_real_database(
+    fresh_app: FastAPI,
+    db_session: AsyncSession,
+    database_url: str,
+    forget: Callable[[FastAPI, AsyncSession], Awaitable[None]],
 ) -> None:
-    """The test's app has no override here: its own database does not exist, so reads fail."""
+    """`get_reads` is not overridden: the app's own database does not exist, so reads fail."""
+    await forget(fresh_app, db_session)
     async with (
         LifespanManager(fresh_app) as manager,
         httpx.AsyncClient(

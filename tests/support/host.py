@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app import main
 from app.core.config import Environment, Settings
-from app.core.db import add_sqlite_functions, get_session
+from app.core.db import SessionDep, add_sqlite_functions, get_session
+from app.core.reads import Reads, get_reads
 from app.core.security import TokenType, create_token
 from app.migrations import upgrade_to_head
 from app.users.models import User
 from tests.factories import UserFactory, persist
+from tests.fixtures.app import DatabaseOverrides, SessionProvider
 from tests.fixtures.auth import Principal
 from tests.fixtures.database import make_engine
 
@@ -51,6 +53,22 @@ def session_dependency() -> Callable[..., Any]:
     return get_session
 
 
+async def reads_on_the_session(session: SessionDep) -> Reads:
+    """The read path on the session the test's app has: the kit's, or the test's own override
+    of `get_session` (a broken database reaches the read path too, as it would in production)."""
+    return Reads.on_session(session)
+
+
+@pytest.fixture(scope="session")
+def database_overrides() -> DatabaseOverrides:
+    """The session, and the read path, which in production reads on an engine of its own."""
+
+    def on(sessions: SessionProvider) -> dict[Callable[..., Any], Callable[..., Any]]:
+        return {get_session: sessions, get_reads: reads_on_the_session}
+
+    return on
+
+
 FORGOTTEN_OVERRIDE_DATABASE = "forgotten_session_override"
 
 
@@ -58,9 +76,10 @@ def unreachable_database_url(database_url: str) -> str:
     """The same backend as `database_url`, but a database that does not exist.
 
     The app under test gets this as its own database: every request must reach the database
-    through the session dependency the kit overrides. A request that bypasses it (a new fixture
-    forgetting the override, a fast path not built on the dependency) fails loudly instead of
-    quietly reading and writing outside the test's rolled-back transaction.
+    through a dependency the kit overrides (`database_overrides`). A request that bypasses them
+    (a new fixture forgetting an override, a dependency reaching the database that is missing
+    from `database_overrides`) fails loudly instead of quietly reading and writing outside the
+    test's rolled-back transaction.
     """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -74,7 +93,7 @@ def unreachable_database_url(database_url: str) -> str:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in), an
     upload directory of the test's own, and an app database no request can reach without the
-    kit's session override (see `unreachable_database_url`)."""
+    kit's overrides (see `unreachable_database_url`)."""
     return Settings(
         _env_file=None,
         environment=Environment.TEST,

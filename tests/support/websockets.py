@@ -26,10 +26,9 @@ from starlette.types import ASGIApp
 
 from app import main
 from app.core.config import Settings
-from app.core.db import get_session
 from app.core.security import TokenType, create_token
 from app.users.models import User
-from tests.fixtures.app import BASE_URL, Overrides
+from tests.fixtures.app import BASE_URL, DatabaseOverrides, Overrides
 from tests.support.limits import TEST_REDIS_URL
 
 WAIT_SECONDS = 5.0
@@ -101,10 +100,12 @@ async def redis_apps(
     settings: Settings,
     reachable_redis_url: str,
     db_session: AsyncSession,
+    database_overrides: DatabaseOverrides,
     override: Overrides,
 ) -> AsyncIterator[tuple[ASGIApp, ASGIApp]]:
     """Two running apps, as two server processes would be: events on one Redis channel (new
-    per test), each app with its own subscriber task; both read the test's `db_session`."""
+    per test), each app with its own subscriber task; both reach the database only through the
+    test's `db_session` (every one of `database_overrides`)."""
     shared = settings.model_copy(
         update={"redis_url": reachable_redis_url, "events_channel": f"test:events:{uuid4().hex}"}
     )
@@ -116,6 +117,7 @@ async def redis_apps(
         running = []
         for _ in range(2):
             application = main.create_app(shared)
-            override(get_session, test_session, app=application)
+            for dependency, replacement in database_overrides(test_session).items():
+                override(dependency, replacement, app=application)
             running.append((await stack.enter_async_context(LifespanManager(application))).app)
         yield running[0], running[1]

@@ -21,7 +21,8 @@ UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 async def database_down(override: Overrides) -> AsyncIterator[None]:
-    """The app's session dependency yields sessions on a database that refuses connections."""
+    """The app's session dependency yields sessions on a database that refuses connections
+    (the kit's read-path override reads through that session too: the whole database is down)."""
     engine = create_async_engine(UNREACHABLE_DATABASE_URL)
 
     async def unreachable_session() -> AsyncIterator[AsyncSession]:
