@@ -1,22 +1,21 @@
-"""Cross-cutting middleware: request ids, access logs, security headers, CORS, body limit, gzip.
+"""Cross-cutting middleware: request context, security headers, CORS, body limit, gzip.
 
 All pure ASGI (no `BaseHTTPMiddleware`: it breaks contextvars and streaming). The stack, outermost
 first, as `install_middleware` builds it:
 
 1. `ServerErrorMiddleware` (Starlette's, always outermost): sees an exception only after our
-   2-6 have already answered it, so it just re-raises to the server.
+   2-4 have already answered it, so it just re-raises to the server.
 2. `GZipMiddleware`: compresses what everything inside produced (large bodies only); outside the
    security headers so the docs CSP hashes the uncompressed page.
 3. `SecurityHeadersMiddleware`: nosniff, DENY, Referrer-Policy, CSP (HSTS in production) on every
    `http.response.start` passing through it: 413s, 500s and CORS preflights included.
-4. `CorrelationIdMiddleware` (asgi-correlation-id): keeps a valid incoming `X-Request-ID`,
-   replaces anything else by a uuid4 hex, and puts it on every response.
-5. `RequestLoggingMiddleware`: binds the request id to the log context, writes one access line
-   per request, and turns an unhandled exception into a JSON 500 sent through 3-4 (so the 500
-   carries the request id and the headers) before re-raising it.
-6. `CORSMiddleware` (only with `CORS_ORIGINS`): inside 3-5 so preflights get ids and headers,
-   outside 7 so a 413 can still be read by a browser client.
-7. `BodySizeLimitMiddleware`: 413 before the app reads a byte when Content-Length is too large;
+4. `RequestContextMiddleware` (app/core/request_context.py): keeps a valid incoming
+   `X-Request-ID` or makes one and puts it on every response and in the log context, writes one
+   access line per request, and turns an unhandled exception into a JSON 500 sent through 3-4
+   (so the 500 carries the request id and the headers) before re-raising it.
+5. `CORSMiddleware` (only with `CORS_ORIGINS`): inside 3-4 so preflights get ids and headers,
+   outside 6 so a 413 can still be read by a browser client.
+6. `BodySizeLimitMiddleware`: 413 before the app reads a byte when Content-Length is too large;
    otherwise counts the streamed bytes and stops the app's reads at the limit.
 """
 
@@ -24,13 +23,8 @@ import hashlib
 import re
 from base64 import b64encode
 from collections.abc import Mapping
-from time import perf_counter
-from uuid import uuid4
 
-import structlog
-from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
 from fastapi import FastAPI, status
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -38,9 +32,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Environment, Settings
+from app.core.request_context import REQUEST_ID_HEADER, RequestContextMiddleware
 
-REQUEST_ID_HEADER = "X-Request-ID"
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 GZIP_MINIMUM_SIZE = 1024
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -68,15 +61,6 @@ def route_path(scope: Scope) -> str:
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
     return path[len(root) :] if root and path.startswith(root) else path
-
-
-def is_valid_request_id(value: str) -> bool:
-    """1..128 characters of `A-Za-z0-9._-` (the API's rule for a kept `X-Request-ID`)."""
-    return _REQUEST_ID.fullmatch(value) is not None
-
-
-def new_request_id() -> str:
-    return uuid4().hex
 
 
 CSP = "Content-Security-Policy"
@@ -154,69 +138,6 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, hold)
 
 
-class RequestLoggingMiddleware:
-    """Request id in the log context, one access line per request, a JSON 500 for a crash.
-
-    Sits inside `CorrelationIdMiddleware` (reads its id) and `SecurityHeadersMiddleware`, so the
-    500 it sends for an unhandled exception still gets the id and the headers. The exception is
-    logged here (with the id) and re-raised for the server, as Starlette's own 500 handling does.
-    Only the path is logged, never the query string (tokens travel there, e.g. `?token=`).
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self.logger = structlog.stdlib.get_logger("app.request")
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        with structlog.contextvars.bound_contextvars(request_id=correlation_id.get()):
-            if scope["type"] == "http":
-                await self._http(scope, receive, send)
-            else:
-                await self.app(scope, receive, send)
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = perf_counter()
-        status_code: int | None = None
-        logged = False
-
-        def access_line() -> None:
-            nonlocal logged
-            logged = True
-            self.logger.info(
-                "request",
-                method=scope["method"],
-                path=scope["path"],
-                status=status_code,
-                duration_ms=round((perf_counter() - started) * 1000, 2),
-            )
-
-        async def send_logging(message: Message) -> None:
-            nonlocal status_code
-            if message["type"] == "http.response.start":
-                status_code = message["status"]
-            await send(message)
-            if message["type"] == "http.response.body" and not message.get("more_body", False):
-                access_line()  # at the last byte, not after background tasks
-
-        try:
-            await self.app(scope, receive, send_logging)
-        except Exception:
-            self.logger.exception("unhandled_exception")
-            if status_code is None:
-                response = JSONResponse(
-                    {"detail": "Internal Server Error"},
-                    status_code=status.HTTP_500_INTERNAL_SERVER_ERROR,
-                )
-                await response(scope, receive, send_logging)
-            raise
-        finally:
-            if not logged:
-                access_line()
-
-
 class BodyTooLarge(HTTPException):
     """Raised from `receive` once the body passes the limit; an HTTPException so that FastAPI's
     body parsing re-raises it (a plain exception there becomes a 400) and the app's handler
@@ -235,6 +156,15 @@ def _under(path: str, prefix: str) -> bool:
     return len(actual) >= len(wanted) and all(
         want in ("*", have) for want, have in zip(wanted, actual, strict=False)
     )
+
+
+def _content_length(scope: Scope) -> bytes:
+    """The raw `Content-Length` value (b"" without one): a scan, not a `Headers` object per
+    request."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return bytes(value)
+    return b""
 
 
 class BodySizeLimitMiddleware:
@@ -270,7 +200,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(route_path(scope))
-        length = Headers(scope=scope).get("content-length", "")
+        length = _content_length(scope)
         if length.isdigit() and int(length) > limit:
             await self._too_large(scope, receive, send)
             return
@@ -333,13 +263,7 @@ def install_middleware(
             allow_headers=["Authorization", "Content-Type", REQUEST_ID_HEADER],
             expose_headers=[REQUEST_ID_HEADER, "X-Total-Count", "Link", "Retry-After"],
         )
-    app.add_middleware(RequestLoggingMiddleware)
-    app.add_middleware(
-        CorrelationIdMiddleware,
-        header_name=REQUEST_ID_HEADER,
-        generator=new_request_id,
-        validator=is_valid_request_id,
-    )
+    app.add_middleware(RequestContextMiddleware)
     app.add_middleware(
         SecurityHeadersMiddleware,
         hsts=settings.environment is Environment.PRODUCTION,

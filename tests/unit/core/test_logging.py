@@ -3,14 +3,16 @@ redact_secrets: what it masks and what it leaves alone."""
 
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
+from unittest.mock import patch
 
 import pytest
 import structlog
 from dirty_equals import IsStr
 
 from app.core.config import Environment, Settings
-from app.core.logging import HANDLER_NAME, REDACTED, redact_secrets
+from app.core.logging import HANDLER_NAME, REDACTED, AccessLog, redact_secrets
 from tests.support.logs import captured_log_output
 
 TIMESTAMP = IsStr(regex=r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
@@ -192,3 +194,89 @@ class TestRedactSecrets:
         redacted = redact_secrets(None, "info", {"event": "x", "_record": record})
 
         assert redacted == {"event": "x", "_record": record}
+
+
+@pytest.fixture
+def app_handler_alone(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Call it inside `captured_log_output`: the root keeps only the app's handler (as in
+    production), without pytest's capture handlers, until the test ends."""
+
+    def detach_others() -> None:
+        root = logging.getLogger()
+        ours = [handler for handler in root.handlers if handler.get_name() == HANDLER_NAME]
+        monkeypatch.setattr(root, "handlers", ours)
+
+    return detach_others
+
+
+def access_line(path: str = "/books/7?token=abc") -> None:
+    with structlog.contextvars.bound_contextvars(request_id="trace-1", user_id=3):
+        AccessLog("app.request").info(
+            "request", method="GET", path=path, status=200, duration_ms=1.25
+        )
+
+
+def without_timestamp(output: str) -> list[dict[str, Any]]:
+    return [
+        {key: value for key, value in json.loads(line).items() if key != "timestamp"}
+        for line in output.splitlines()
+    ]
+
+
+class TestAccessLog:
+    EXPECTED: ClassVar[dict[str, Any]] = {
+        "method": "GET",
+        "path": f"/books/7?token={REDACTED}",
+        "status": 200,
+        "duration_ms": 1.25,
+        "event": "request",
+        "user_id": 3,
+        "request_id": "trace-1",
+        "logger": "app.request",
+        "level": "info",
+    }
+
+    def test_written_directly_it_is_the_line_logging_writes(
+        self, app_handler_alone: Callable[[], None]
+    ) -> None:
+        settings = settings_for(Environment.PRODUCTION)
+        with captured_log_output(settings) as through_logging:
+            access_line()
+        with captured_log_output(settings) as direct:
+            app_handler_alone()
+            with patch.object(
+                structlog.stdlib.BoundLogger, "info", side_effect=AssertionError("not direct")
+            ):
+                access_line()
+
+        assert without_timestamp(direct.getvalue()) == [self.EXPECTED]
+        assert without_timestamp(through_logging.getvalue()) == [self.EXPECTED]
+        assert json.loads(direct.getvalue())["timestamp"] == TIMESTAMP
+
+    def test_another_handler_on_the_root_gets_the_line_through_logging(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
+            access_line()
+
+        assert [record.name for record in caplog.records] == ["app.request"]
+        assert without_timestamp(output.getvalue()) == [self.EXPECTED]
+
+    def test_console_lines_go_through_logging(self, app_handler_alone: Callable[[], None]) -> None:
+        with captured_log_output(settings_for(Environment.DEVELOPMENT)) as output:
+            app_handler_alone()
+            access_line("/books/7")
+
+        assert output.getvalue().splitlines() == [
+            IsStr(regex=r".*\[info\s*\] request\s+\[app\.request\] duration_ms=1\.25 .*")
+        ]
+
+    def test_below_the_level_nothing_is_written(
+        self, app_handler_alone: Callable[[], None]
+    ) -> None:
+        settings = settings_for(Environment.PRODUCTION).model_copy(update={"log_level": "warning"})
+        with captured_log_output(settings) as output:
+            app_handler_alone()
+            access_line()
+
+        assert output.getvalue() == ""
