@@ -17,7 +17,7 @@ from app.core.db import create_engine, create_sessionmaker
 from app.core.errors import register_error_handlers
 from app.core.events import build_event_bus
 from app.core.logging import configure_logging
-from app.core.memory import freeze_startup_objects
+from app.core.memory import collect_young_objects_less_often, freeze_startup_objects
 from app.core.middleware import install_middleware
 from app.core.reads import create_read_engine
 from app.core.security import build_passwords
@@ -55,6 +55,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.environment is Environment.PRODUCTION:
             # Not in tests: their apps must stay collectable; a full collection per test adds up.
             freeze_startup_objects()
+            collect_young_objects_less_often()
         yield
     finally:
         await app.state.event_bus.stop()

@@ -1,7 +1,7 @@
 """Wiring only: the fixture kit (tests/fixtures), this project's configuration of it
 (tests/support/host.py), data fixtures (data.py), login-limit fixtures (limits.py) and fakes
 of outbound services (fakes.py), WebSocket helpers (websockets.py),
-upload helpers (uploads.py)."""
+upload helpers (uploads.py), the garbage collector put back after each test (collector.py)."""
 
 pytest_plugins = [
     "tests.fixtures.database",
@@ -16,4 +16,5 @@ pytest_plugins = [
     "tests.support.uploads",
     "tests.support.websockets",
     "tests.support.hypothesis_profiles",
+    "tests.support.collector",
 ]
