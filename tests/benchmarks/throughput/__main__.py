@@ -25,7 +25,7 @@ from tests.benchmarks.throughput.wrk import WrkResult, run_wrk
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 HERE = Path(__file__).parent
 BOOKS_SCRIPT = HERE / "books.lua"
-CONSTANT_PORT, RAW_PORT, APP_PORT = 18101, 18102, 18103
+CONSTANT_PORT, RAW_PORT, APP_PORT, BARE_APP_PORT = 18101, 18102, 18103, 18104
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,10 @@ TARGETS = (
     Target("(c)  app GET /books/{id}", APP_PORT, "/books/", spread_ids=True),
     Target("(d)  app GET /books?limit=20", APP_PORT, "/books?limit=20"),
 )
+WITHOUT_MIDDLEWARE = (
+    Target("(c0) app GET /books/{id}, no middleware", BARE_APP_PORT, "/books/", spread_ids=True),
+    Target("(d0) app GET /books?limit=20, no middleware", BARE_APP_PORT, "/books?limit=20"),
+)
 
 
 def _arguments() -> argparse.Namespace:
@@ -53,6 +57,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="discarded, per target")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument(
+        "--without-middleware",
+        action="store_true",
+        help="also (c0), (d0): the app with its middleware removed, to see what they cost",
+    )
     return parser.parse_args()
 
 
@@ -105,19 +114,22 @@ def _load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def _print_table(results: dict[str, list[WrkResult]]) -> None:
-    print(f"{'target':<38}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}  rounds req/s")
+def _print_table(results: dict[str, list[WrkResult]], targets: tuple[Target, ...]) -> None:
+    print(f"{'target':<46}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}  rounds req/s")
     medians = {}
     for label, runs in results.items():
         median = medians[label] = _median(runs)
         per_round = " ".join(f"{r.requests_per_second:.0f}" for r in runs)
         print(
-            f"{label:<38}{median.requests_per_second:>9.0f}{median.p50_ms:>9.2f}"
+            f"{label:<46}{median.requests_per_second:>9.0f}{median.p50_ms:>9.2f}"
             f"{median.p99_ms:>9.2f}{median.errors:>8}  {per_round}"
         )
     rate = {label: m.requests_per_second for label, m in medians.items()}
     a, b, b_list, c, d = (rate[t.label] for t in TARGETS)
     print(f"c/b = {c / b:.2f}   d/b' = {d / b_list:.2f}   b/a = {b / a:.2f}")
+    if len(targets) > len(TARGETS):
+        c0, d0 = (rate[t.label] for t in WITHOUT_MIDDLEWARE)
+        print(f"c0/b = {c0 / b:.2f}   d0/b' = {d0 / b_list:.2f}   (no middleware)")
 
 
 def main() -> None:
@@ -138,19 +150,24 @@ def main() -> None:
         raw_env = {"RAW_DATABASE_DSN": plain_dsn(url, url.rsplit("/", 1)[1])}
         raw_env["RAW_POOL_SIZE"] = str(args.connections)
         app_env = _app_env(url, args.connections, str(logs / "uploads"))
-        servers: tuple[tuple[str, int, str, dict[str, str]], ...] = (
+        servers: list[tuple[str, int, str, dict[str, str]]] = [
             ("tests.benchmarks.throughput.constant_app:app", CONSTANT_PORT, "/constant", {}),
             ("tests.benchmarks.throughput.raw_app:app", RAW_PORT, "/books/1", raw_env),
             ("app.main:app", APP_PORT, "/books/1", app_env),
-        )
+        ]
+        targets: tuple[Target, ...] = TARGETS
+        if args.without_middleware:
+            bare = "tests.benchmarks.throughput.bare_app:app"
+            servers.append((bare, BARE_APP_PORT, "/books/1", app_env))
+            targets = (*TARGETS, *WITHOUT_MIDDLEWARE)
         for app, port, ready, env in servers:
             stack.enter_context(uvicorn_server(app, port, ready, env, logs / f"{port}.log"))
         _check_same_answers()
-        results: dict[str, list[WrkResult]] = {t.label: [] for t in TARGETS}
+        results: dict[str, list[WrkResult]] = {t.label: [] for t in targets}
         for _ in range(args.rounds):
-            for target in TARGETS:
+            for target in targets:
                 results[target.label].append(_measure(target, args))
-        _print_table(results)
+        _print_table(results, targets)
     print(f"load average at end: {_load()}")
 
 
