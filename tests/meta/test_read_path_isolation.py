@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -22,27 +21,11 @@ from app.core.config import Settings
 from app.core.db import get_session
 from app.main import create_app
 from tests.factories import BookFactory, UserFactory, persist
-from tests.fixtures.app import BASE_URL
 from tests.fixtures.database import rolled_back_session
-from tests.meta.support import outside_connection
+from tests.integration.books.payloads import book_public
+from tests.meta.support import outside_connection, started_client
 from tests.support.data import CreateBook
-from tests.support.host import FORGOTTEN_OVERRIDE_DATABASE
-
-
-def public(book: Book) -> dict[str, Any]:
-    return {
-        "id": book.id,
-        "title": book.title,
-        "author": book.author,
-        "isbn": book.isbn,
-        "price": float(book.price),
-        "description": book.description,
-        "stock": book.stock,
-        "owner_id": book.owner_id,
-        "cover_url": None,
-        "created_at": book.created_at.isoformat().replace("+00:00", "Z"),
-        "updated_at": book.updated_at.isoformat().replace("+00:00", "Z"),
-    }
+from tests.support.host import unreachable_database_error
 
 
 async def committed_book_count(database_url: str) -> int:
@@ -58,8 +41,8 @@ async def test_read_path_sees_the_tests_own_uncommitted_book(
     one = await client.get(f"/books/{book.id}")
     page = await client.get("/books")
 
-    assert (one.status_code, one.json()) == (200, public(book))
-    assert (page.status_code, page.json()) == (200, [public(book)])
+    assert (one.status_code, one.json()) == (200, book_public(book))
+    assert (page.status_code, page.json()) == (200, [book_public(book)])
     assert page.headers["X-Total-Count"] == "1"
     assert await committed_book_count(database_url) == 0
 
@@ -73,7 +56,7 @@ async def test_read_path_sees_rows_the_test_has_not_flushed(
 
     found = await client.get("/books", params={"q": "pending in the session"})
 
-    assert (found.status_code, found.json()) == (200, [public(book)])
+    assert (found.status_code, found.json()) == (200, [book_public(book)])
 
 
 async def test_read_path_does_not_see_another_tests_rows(
@@ -126,21 +109,11 @@ async def test_a_forgotten_read_override_fails_instead_of_using_a_real_database(
 ) -> None:
     """`get_reads` is not overridden: the app's own database does not exist, so reads fail."""
     await forget(fresh_app, db_session)
-    async with (
-        LifespanManager(fresh_app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
-        ) as client,
-    ):
+    async with started_client(fresh_app) as client:
         with pytest.raises(DBAPIError) as failed:
             await client.get("/books/1")
 
-    expected = (
-        "unable to open database file"
-        if database_url.startswith("sqlite")
-        else f'database "{FORGOTTEN_OVERRIDE_DATABASE}" does not exist'
-    )
-    assert expected in str(failed.value)
+    assert unreachable_database_error(database_url) in str(failed.value)
 
 
 @pytest.fixture
@@ -149,12 +122,7 @@ async def production_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The app on a real database with no override: the path production takes."""
     application = create_app(settings.model_copy(update={"database_url": database_url}))
-    async with (
-        LifespanManager(application) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
-        ) as client,
-    ):
+    async with started_client(application) as client:
         yield client
 
 
@@ -170,10 +138,10 @@ async def test_without_override_the_read_path_answers_from_committed_rows(
     page = await production_client.get("/books", params={"limit": 1, "q": book.title})
     missing = await production_client.get(f"/books/{book.id + 1}")
 
-    assert (one.status_code, one.json()) == (200, public(book))
+    assert (one.status_code, one.json()) == (200, book_public(book))
     assert (page.status_code, page.json(), page.headers["X-Total-Count"]) == (
         200,
-        [public(book)],
+        [book_public(book)],
         "1",
     )
     assert (missing.status_code, missing.json()) == (404, {"detail": "Book not found"})

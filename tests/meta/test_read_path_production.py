@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,8 +17,8 @@ from app.core.config import Settings
 from app.core.db import get_session
 from app.main import create_app
 from tests.factories import BookFactory, UserFactory, persist
-from tests.fixtures.app import BASE_URL
-from tests.meta.test_read_path_isolation import public
+from tests.integration.books.payloads import book_public
+from tests.meta.support import started_client
 
 
 @pytest.fixture
@@ -31,12 +30,7 @@ def production_app(settings: Settings, database_url: str) -> Iterator[FastAPI]:
 
 @pytest.fixture
 async def production_client(production_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with (
-        LifespanManager(production_app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
-        ) as client,
-    ):
+    async with started_client(production_app) as client:
         yield client
 
 
@@ -57,7 +51,7 @@ async def test_a_page_and_its_total_come_from_committed_rows(
 
     assert (page.status_code, page.json(), page.headers["X-Total-Count"]) == (
         200,
-        [public(second), public(third)],
+        [book_public(second), book_public(third)],
         "3",
     )
 
@@ -74,11 +68,14 @@ async def test_a_search_and_a_lookup_on_the_same_app_answer_alike(
 
     assert (found.status_code, found.json(), found.headers["X-Total-Count"]) == (
         200,
-        [public(beta)],
+        [book_public(beta)],
         "1",
     )
-    assert (one.status_code, one.json()) == (200, public(alpha))
-    assert (sorted_page.status_code, sorted_page.json()) == (200, [public(beta), public(alpha)])
+    assert (one.status_code, one.json()) == (200, book_public(alpha))
+    assert (sorted_page.status_code, sorted_page.json()) == (
+        200,
+        [book_public(beta), book_public(alpha)],
+    )
 
 
 async def session_never_solved() -> AsyncSession:
@@ -96,5 +93,5 @@ async def test_the_read_path_never_solves_the_session_dependency(
     one = await production_client.get(f"/books/{book.id}")
     page = await production_client.get("/books", params={"q": "alp"})
 
-    assert (one.status_code, one.json()) == (200, public(book))
-    assert (page.status_code, page.json()) == (200, [public(book)])
+    assert (one.status_code, one.json()) == (200, book_public(book))
+    assert (page.status_code, page.json()) == (200, [book_public(book)])

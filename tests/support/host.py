@@ -89,6 +89,13 @@ def unreachable_database_url(database_url: str) -> str:
     return url.set(database=FORGOTTEN_OVERRIDE_DATABASE).render_as_string(hide_password=False)
 
 
+def unreachable_database_error(database_url: str) -> str:
+    """What the driver says when a request reaches `unreachable_database_url(database_url)`."""
+    if make_url(database_url).get_backend_name() == "sqlite":
+        return "unable to open database file"
+    return f'database "{FORGOTTEN_OVERRIDE_DATABASE}" does not exist'
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in), an
