@@ -14,4 +14,5 @@ DEFAULT_PROFILE = "dev"
 
 settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True, derandomize=False)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", DEFAULT_PROFILE))
+ACTIVE_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", DEFAULT_PROFILE)
+settings.load_profile(ACTIVE_PROFILE)
