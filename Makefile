@@ -2,20 +2,26 @@
 POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 UV_RUN = uv run --frozen
+# `make` alone lists the targets; `make run` serves the API (README.md).
+.DEFAULT_GOAL := help
 
-.PHONY: run seed test test-postgres coverage lint format typecheck migrations-check ci \
+.PHONY: help run seed test test-postgres coverage lint format typecheck migrations-check ci \
 	loadtest loadtest-smoke benchmark benchmark-save throughput lint-ci
+
+help:  ## this list: every target with a description
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[A-Za-z0-9_-]+:[^#]*## / { printf "  %-24s %s\n", $$1, $$2 }' \
+		$(MAKEFILE_LIST)
 
 run: seed  ## the API with demo data on SQLite, at http://127.0.0.1:8000/docs
 	$(UV_RUN) uvicorn app.main:app --reload
 
-seed:
+seed:  ## migrate bookstore.db and load the demo admin and books (SQLite by default)
 	$(UV_RUN) python -m app.seed
 
 test:  ## the whole suite, in parallel (SQLite unless DATABASE_URL says otherwise)
 	$(UV_RUN) pytest -n auto $(PYTEST_ARGS)
 
-test-postgres:
+test-postgres:  ## the whole suite on PostgreSQL (POSTGRES_URL)
 	DATABASE_URL=$(POSTGRES_URL) $(UV_RUN) pytest -n auto $(PYTEST_ARGS)
 
 coverage:  ## the suite on SQLite under coverage (every xdist worker measured), then the report
@@ -24,15 +30,15 @@ coverage:  ## the suite on SQLite under coverage (every xdist worker measured), 
 	$(UV_RUN) coverage combine --quiet
 	$(UV_RUN) coverage report
 
-lint:
+lint:  ## ruff check and ruff format --check over the whole tree
 	$(UV_RUN) ruff check .
 	$(UV_RUN) ruff format --check .
 
-format:
+format:  ## ruff's fixes and formatting, applied
 	$(UV_RUN) ruff check --fix .
 	$(UV_RUN) ruff format .
 
-typecheck:
+typecheck:  ## mypy --strict over app/, tests/ and loadtests/
 	$(UV_RUN) mypy
 
 migrations-check:  ## fails when the models changed without a migration
@@ -136,5 +142,5 @@ audit:  ## nightly: pip-audit over every locked dependency (needs the vulnerabil
 	$(UV_RUN) --group nightly pip-audit --strict --no-deps --disable-pip --progress-spinner off \
 		--requirement reports/requirements-audit.txt
 
-ci:
+ci:  ## every check on this machine, as CI runs them (.ci/run)
 	bash .ci/run
