@@ -1,13 +1,18 @@
 """Demo data: `python -m app.seed` migrates the database and loads an admin and some books.
 
-Idempotent: a second run adds nothing. Refuses to run with ENVIRONMENT=production.
+Idempotent: a second run adds nothing. Refuses to run with ENVIRONMENT=production. When it
+generates the admin's password it also writes the credentials to `.demo-admin.json` (git-ignored,
+owner-only), where `uv run locust` finds them (docs/load-tests.md, "Admin credentials").
 """
 
 import asyncio
+import json
+import os
 import secrets
 from decimal import Decimal
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 
 from app.books.isbn import isbn13_check_digit
 from app.books.models import Book
@@ -19,6 +24,8 @@ from app.users import repository as users_repository
 from app.users import service as users_service
 
 DEMO_ADMIN_EMAIL = "admin@example.com"
+# Relative to the working directory, like bookstore.db; loadtests/_credentials.py reads it.
+DEMO_ADMIN_FILE = Path(".demo-admin.json")
 
 AUTHORS = (
     "Ursula K. Le Guin", "Frank Herbert", "Octavia E. Butler", "Iain M. Banks",
@@ -77,6 +84,20 @@ async def seed(settings: Settings) -> str | None:
     return generated
 
 
+def write_demo_admin(path: Path, *, email: str, password: str, database_url: str) -> None:
+    """The generated credentials, readable by their owner only (replaced, never appended to)."""
+    path.unlink(missing_ok=True)
+    content = {
+        "email": email,
+        "password": password,
+        "database_url": make_url(database_url).render_as_string(hide_password=True),
+    }
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(content, file, indent=2)
+        file.write("\n")
+
+
 def main() -> None:
     settings = Settings()
     if settings.environment is Environment.PRODUCTION:
@@ -84,7 +105,12 @@ def main() -> None:
     generated = asyncio.run(seed(settings))
     print(f"Demo data ready in {settings.database_url}")
     if generated:
-        print(f"Admin: {settings.admin_email or DEMO_ADMIN_EMAIL} / {generated} (shown once)")
+        email = settings.admin_email or DEMO_ADMIN_EMAIL
+        write_demo_admin(
+            DEMO_ADMIN_FILE, email=email, password=generated, database_url=settings.database_url
+        )
+        print(f"Admin: {email} / {generated} (shown once)")
+        print(f"Saved in {DEMO_ADMIN_FILE} (git-ignored) for `uv run locust` to log in as admin")
 
 
 if __name__ == "__main__":

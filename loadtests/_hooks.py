@@ -22,7 +22,7 @@ logger = logging.getLogger("loadtests")
 
 
 # locust.event is untyped; these two wrappers keep the rest of the module strictly typed.
-def _listen(hook: EventHook, handler: Callable[..., None]) -> None:
+def listen(hook: EventHook, handler: Callable[..., None]) -> None:
     hook.add_listener(handler)  # type: ignore[no-untyped-call]
 
 
@@ -46,13 +46,13 @@ def add_options(parser: LocustArgumentParser) -> None:
     )
 
 
-def _is_coordinator(environment: Environment) -> bool:
+def is_coordinator(environment: Environment) -> bool:
     """The local runner, or the master: one per run, whatever the number of workers."""
     return environment.runner is not None and not isinstance(environment.runner, WorkerRunner)
 
 
 def seed(environment: Environment, **_kwargs: Any) -> None:
-    if not _is_coordinator(environment) or environment.parsed_options is None:
+    if not is_coordinator(environment) or environment.parsed_options is None:
         return
     options = environment.parsed_options
     options.run_id = _data.new_run_id()
@@ -99,7 +99,7 @@ def _group_results(environment: Environment) -> list[_budgets.GroupResult]:
 
 
 def judge_budgets(environment: Environment, **_kwargs: Any) -> None:
-    if not _is_coordinator(environment):
+    if not is_coordinator(environment):
         return
     results = _group_results(environment)
     logger.info("budgets (loadtests/_budgets.py):\n%s", "\n".join(_budgets.verdict_table(results)))
@@ -112,6 +112,6 @@ def judge_budgets(environment: Environment, **_kwargs: Any) -> None:
         logger.info("all %d request groups within their budgets", len(results))
 
 
-_listen(events.init_command_line_parser, add_options)
-_listen(events.test_start, seed)
-_listen(events.quitting, judge_budgets)
+listen(events.init_command_line_parser, add_options)
+listen(events.test_start, seed)
+listen(events.quitting, judge_budgets)

@@ -1,8 +1,12 @@
 """`python -m app.seed`: migrates, loads an admin and the demo books, and is idempotent."""
 
+import asyncio
+import json
+import stat
 from pathlib import Path
 
 import pytest
+from dirty_equals import IsStr
 from pydantic import SecretStr
 from sqlalchemy import func, select
 
@@ -10,7 +14,7 @@ from app.books.models import Book
 from app.core.config import Environment, Settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.security import build_passwords
-from app.seed import DEMO_ADMIN_EMAIL, demo_books, main, seed
+from app.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_FILE, demo_books, main, seed, write_demo_admin
 from app.users.models import Role, User
 
 
@@ -84,13 +88,72 @@ def test_main_prints_where_the_data_went_and_the_password_once(
     url = f"sqlite+aiosqlite:///{tmp_path / 'main.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("ENVIRONMENT", "test")
+    monkeypatch.chdir(tmp_path)  # main() writes DEMO_ADMIN_FILE into the working directory
 
     main()
     first = capsys.readouterr().out.splitlines()
     main()
     second = capsys.readouterr().out.splitlines()
 
-    assert first[0] == f"Demo data ready in {url}"
-    assert first[1].startswith(f"Admin: {DEMO_ADMIN_EMAIL} / ")
-    assert first[1].endswith(" (shown once)")
+    password = json.loads((tmp_path / DEMO_ADMIN_FILE).read_text())["password"]
+    assert first == [
+        f"Demo data ready in {url}",
+        f"Admin: {DEMO_ADMIN_EMAIL} / {password} (shown once)",
+        "Saved in .demo-admin.json (git-ignored) for `uv run locust` to log in as admin",
+    ]
     assert second == [f"Demo data ready in {url}"]
+
+
+class TestDemoAdminFile:
+    """The generated password is also left where the load test looks (loadtests/_credentials.py)."""
+
+    def test_first_run_writes_the_generated_credentials_for_the_owner_only(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}")
+        monkeypatch.setenv("ENVIRONMENT", "test")
+        monkeypatch.chdir(tmp_path)
+
+        main()
+
+        written = tmp_path / DEMO_ADMIN_FILE
+        content = json.loads(written.read_text())
+        assert content == {
+            "email": DEMO_ADMIN_EMAIL,
+            "password": IsStr(min_length=16),
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}",
+        }
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600
+        settings = seed_settings(tmp_path, database_url=content["database_url"])
+        _books, _users, admin = asyncio.run(counts_and_admin(settings))
+        assert asyncio.run(
+            build_passwords(settings).verify(content["password"], admin.password_hash)
+        )
+
+    def test_a_configured_password_is_not_written(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}")
+        monkeypatch.setenv("ENVIRONMENT", "test")
+        monkeypatch.setenv("ADMIN_PASSWORD", "a-long-passphrase")
+        monkeypatch.chdir(tmp_path)
+
+        main()
+
+        assert not (tmp_path / DEMO_ADMIN_FILE).exists()
+
+    def test_the_url_is_written_without_its_password(self, tmp_path: Path) -> None:
+        path = tmp_path / "admin.json"
+
+        write_demo_admin(
+            path,
+            email="a@example.com",
+            password="secret-pass",
+            database_url="postgresql+asyncpg://app:db-secret@127.0.0.1:5432/shop",
+        )
+
+        assert json.loads(path.read_text()) == {
+            "email": "a@example.com",
+            "password": "secret-pass",
+            "database_url": "postgresql+asyncpg://app:***@127.0.0.1:5432/shop",
+        }

@@ -7,7 +7,7 @@ import pytest
 
 LOADTESTS = Path(__file__).parents[3] / "loadtests"
 # Importing locust monkey-patches the process with gevent: the suite tests these modules only.
-PURE_MODULES = ("_budgets.py", "_checks.py", "_data.py")
+PURE_MODULES = ("_budgets.py", "_checks.py", "_credentials.py", "_data.py")
 
 
 def imported_modules(path: Path) -> set[str]:
