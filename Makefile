@@ -78,6 +78,7 @@ benchmark-save:  ## run the micro-benchmarks and save them as the new baseline (
 	DATABASE_URL=$(POSTGRES_URL) $(BENCH_PYTEST) --benchmark-save=postgres
 
 throughput:  ## wrk on loopback: constant, raw asyncpg, GET /books/{id}, GET /books (PostgreSQL)
+	@bash scripts/require.sh throughput wrk
 	$(UV_RUN) python -m tests.benchmarks.throughput --database-url $(POSTGRES_URL) $(THROUGHPUT_ARGS)
 
 # --- CI pipeline targets (issue 8, docs/ci.md): the GitHub workflows run only these. ---

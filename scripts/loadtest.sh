@@ -4,7 +4,8 @@
 # bounded time with the budgets of loadtests/_budgets.py. Exits with Locust's verdict and stops
 # everything it started (by PID), whatever happens.
 #
-# Needs PostgreSQL and Redis already running (.ci/run starts them). Knobs, all optional:
+# Needs PostgreSQL and Redis already running (.ci/run starts them), and pg_isready, createdb,
+# dropdb, curl and timeout on the PATH (checked first by scripts/require.sh). Knobs, all optional:
 #   LOADTEST_RUN_TIME (60s)  LOADTEST_USERS (50)  LOADTEST_SPAWN_RATE (5)  LOADTEST_PORT (18080)
 #   LOADTEST_REDIS_DB (13)   LOADTEST_REPORT_DIR (loadtest-reports)  LOCUST_ARGS (extra flags)
 #   LOADTEST_HARD_LIMIT_S (600: Locust is stopped after this many seconds, whatever it is doing)
@@ -42,6 +43,7 @@ BASE_URL="http://127.0.0.1:${PORT}"
 
 die() { echo "loadtest: $*" >&2; exit 2; }
 
+bash scripts/require.sh loadtest pg_isready createdb dropdb curl timeout || exit 2
 pg_isready -q -h "${PG_HOST}" -p "${PG_PORT}" \
   || die "PostgreSQL is not answering at ${PG_HOST}:${PG_PORT} (start it, or run .ci/run)"
 # Through redis-py (locked), not redis-cli: CI runners need not have Redis's tools installed.

@@ -151,3 +151,94 @@ class TestDemoAdminHandOff:
 
         assert completed.returncode == 0, "git would offer .demo-admin.json for a commit"
         assert str(DEMO_ADMIN_FILE) in (ROOT / ".dockerignore").read_text().splitlines()
+
+
+def path_with(tmp_path: Path, *tools: str) -> str:
+    """A PATH holding only `tools` (the real ones, linked), so everything else is missing."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in tools:
+        (bin_dir / tool).symlink_to(executable(tool))
+    return str(bin_dir)
+
+
+def run_with_path(command: list[str], path: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - fixed commands from this file
+        command,
+        cwd=ROOT,
+        env={"PATH": path, "HOME": os.environ.get("HOME", "/")},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+LOADTEST_TOOLS = ("pg_isready", "createdb", "dropdb", "curl", "timeout")
+PG_TOOLS = "PostgreSQL's client tools: apt-get install postgresql-client"
+MISSING = {
+    **{
+        tool: f"{tool} is not on PATH ({PG_TOOLS})" for tool in ("pg_isready", "createdb", "dropdb")
+    },
+    "curl": "curl is not on PATH (apt-get install curl)",
+    "timeout": "timeout is not on PATH (GNU coreutils)",
+    "wrk": "wrk is not on PATH (apt-get install wrk, or brew install wrk)",
+}
+
+
+class TestPrerequisites:
+    """scripts/require.sh: one line per missing tool, exit 2, before anything starts."""
+
+    def test_every_missing_tool_gets_its_own_line(self, tmp_path: Path) -> None:
+        bash = executable("bash")
+
+        completed = run_with_path(
+            [bash, "scripts/require.sh", "loadtest", *LOADTEST_TOOLS], path_with(tmp_path)
+        )
+
+        assert completed.returncode == 2
+        assert completed.stderr.splitlines() == [f"loadtest: {MISSING[t]}" for t in LOADTEST_TOOLS]
+        assert completed.stdout == ""
+
+    def test_only_the_missing_one_is_named(self, tmp_path: Path) -> None:
+        bash = executable("bash")
+        present = [tool for tool in LOADTEST_TOOLS if tool != "createdb"]
+
+        completed = run_with_path(
+            [bash, "scripts/require.sh", "loadtest", *LOADTEST_TOOLS],
+            path_with(tmp_path, *present),
+        )
+
+        assert (completed.returncode, completed.stderr) == (2, f"loadtest: {MISSING['createdb']}\n")
+
+    def test_nothing_is_said_when_every_tool_is_there(self, tmp_path: Path) -> None:
+        bash = executable("bash")
+
+        completed = run_with_path(
+            [bash, "scripts/require.sh", "loadtest", *LOADTEST_TOOLS],
+            path_with(tmp_path, *LOADTEST_TOOLS),
+        )
+
+        assert (completed.returncode, completed.stdout, completed.stderr) == (0, "", "")
+
+    def test_the_load_test_stops_before_touching_postgresql(self, tmp_path: Path) -> None:
+        # What the script runs before its check (the run id), and nothing of PostgreSQL's.
+        path = path_with(tmp_path, "bash", "dirname", "date", "head", "od", "tr", "curl", "timeout")
+
+        completed = run_with_path([executable("bash"), "scripts/loadtest.sh"], path)
+
+        assert completed.returncode == 2
+        assert completed.stderr.splitlines() == [
+            f"loadtest: {MISSING[tool]}" for tool in ("pg_isready", "createdb", "dropdb")
+        ]
+
+    def test_make_throughput_names_wrk_first(self, tmp_path: Path) -> None:
+        make = executable("make")
+
+        completed = run_with_path(
+            [make, "--no-print-directory", "throughput"], path_with(tmp_path, "bash")
+        )
+
+        assert completed.returncode == 2
+        assert completed.stderr.splitlines()[0] == f"throughput: {MISSING['wrk']}"
+        assert completed.stdout == ""

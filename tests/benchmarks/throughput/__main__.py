@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import statistics
 import tempfile
 import urllib.request
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from tests.benchmarks.throughput.database import BOOKS, plain_dsn, scratch_database
 from tests.benchmarks.throughput.servers import uvicorn_server
-from tests.benchmarks.throughput.wrk import WrkResult, run_wrk
+from tests.benchmarks.throughput.wrk import WRK, WrkResult, run_wrk
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 HERE = Path(__file__).parent
@@ -134,6 +135,10 @@ def _print_table(results: dict[str, list[WrkResult]], targets: tuple[Target, ...
 
 def main() -> None:
     args = _arguments()
+    if shutil.which(WRK) is None:  # before a database and four servers are set up for nothing
+        raise SystemExit(
+            "throughput: wrk is not on PATH (apt-get install wrk, or brew install wrk)"
+        )
     base_url = args.database_url or DEFAULT_DATABASE_URL
     print(f"load average at start: {_load()} ({os.cpu_count()} CPUs, shared with other work:")
     print("  figures move with whatever else runs; compare ratios from one run, not across runs)")
