@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 
-from tests.meta.portable_project import KIT, WORKER_LOG_ENV, write_project
+from tests.meta.portable_project import CONFTEST, KIT, PYTEST_INI, WORKER_LOG_ENV, write_project
 from tests.meta.support import outside_connection
+from tests.meta.test_docs import fenced_blocks
 
 NESTED_TIMEOUT_SECONDS = 180
 SUMMARY = re.compile(r"^=+ (?P<counts>.+) in [\d.]+s(?: \([\d:]+\))? =+$", re.MULTILINE)
@@ -116,3 +117,11 @@ async def test_the_kit_copied_into_a_notes_project_passes_its_tests_there(
     base = make_url(base_database_url).database
     created = [f"{base}_t_{name}" for name in (*names.values(), f"{run}_tpl")]
     assert await existing_databases(base_database_url, created) == [], "the run left them"
+
+
+def test_the_readme_prints_the_notes_projects_pytest_ini_and_conftest_whole() -> None:
+    """test_docs finds each README block in its file; these two must be the whole file, so the
+    README prints exactly what the portability test runs."""
+    printed = [block.text for block in fenced_blocks((KIT / "README.md").read_text())]
+    files = {"pytest.ini": PYTEST_INI, "tests/conftest.py": CONFTEST}
+    assert [name for name, text in files.items() if text.rstrip("\n") not in printed] == []
