@@ -53,29 +53,17 @@ loadtest:  ## API on PostgreSQL (uvicorn workers), seeded, Locust headless with 
 loadtest-smoke:  ## the same, about 30 s: the gate .ci/run uses
 	LOADTEST_RUN_TIME=30s bash scripts/loadtest.sh
 
-# docs/benchmarks.md: one baseline per database, under a folder per machine id (pytest-benchmark's).
-BENCH_STORAGE = tests/benchmarks/baseline
+# docs/benchmarks.md: scripts/benchmark.sh compares with this machine's own baseline (git-ignored,
+# saved by the first run), runs both databases whatever the first gives, fails if either failed.
+BENCH_STORAGE ?= .benchmarks/baseline
 BENCH_FAIL ?= min:40%
-# create/drop-tables-per-test is a reference figure for the kit, timed on DDL that swings
-# several-fold with the shared server's load: run it by hand, it is not gated.
-BENCH_PYTEST = $(UV_RUN) pytest tests/benchmarks -m benchmark -p no:xdist -p no:randomly \
-	-k 'not create_and_drop' --benchmark-storage=file://$(BENCH_STORAGE) $(PYTEST_ARGS)
-BENCH_MACHINE = $(shell $(UV_RUN) python -c \
-	"from pytest_benchmark.utils import get_machine_id; print(get_machine_id())")
-# $(call bench_gate,sqlite|postgres): a regression must show in a second run too, so another
-# process's burst of load cannot fail the gate on its own; a real slowdown fails both runs.
-bench_gate = $(BENCH_PYTEST) --benchmark-compare='*_$(1)' --benchmark-compare-fail=$(BENCH_FAIL) \
-	|| { echo "benchmark: $(1) failed once; running again to confirm"; \
-	$(BENCH_PYTEST) --benchmark-compare='*_$(1)' --benchmark-compare-fail=$(BENCH_FAIL); }
+export BENCH_STORAGE BENCH_FAIL POSTGRES_URL PYTEST_ARGS
 
-benchmark:  ## micro-benchmarks, compared with the saved baseline; fails on a regression
-	$(call bench_gate,sqlite)
-	export DATABASE_URL=$(POSTGRES_URL); $(call bench_gate,postgres)
+benchmark:  ## micro-benchmarks, SQLite then PostgreSQL, against this machine's baseline (saved on first run)
+	bash scripts/benchmark.sh
 
-benchmark-save:  ## run the micro-benchmarks and save them as the new baseline (on purpose)
-	rm -f $(BENCH_STORAGE)/$(BENCH_MACHINE)/*.json
-	$(BENCH_PYTEST) --benchmark-save=sqlite
-	DATABASE_URL=$(POSTGRES_URL) $(BENCH_PYTEST) --benchmark-save=postgres
+benchmark-save:  ## run the micro-benchmarks and save them as this machine's baseline (on purpose)
+	bash scripts/benchmark.sh save
 
 throughput:  ## wrk on loopback: constant, raw asyncpg, GET /books/{id}, GET /books (PostgreSQL)
 	@bash scripts/require.sh throughput wrk
