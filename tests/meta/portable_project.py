@@ -1,8 +1,11 @@
-"""A tiny notes project that is not the bookstore: the reader who copies the kit.
+"""Tiny projects that are not the bookstore: the readers who copy the kit.
 
-`write_project(root)` writes it and copies `tests/fixtures/` into it unchanged; the test in
-test_kit_is_portable.py runs pytest there. Its conftest defines only the kit's configuration
-fixtures, exactly as tests/fixtures/README.md tells a newcomer to (the README quotes this file).
+`write_project(root)` writes a notes project with an app factory and copies `tests/fixtures/`
+into it unchanged; `write_tutorial_project(root)` writes one shaped like FastAPI's SQL tutorial
+(the app built at import, old tests that override it at import, the kit in sql_app/tests/, no
+httpx2). The tests in test_kit_is_portable.py run pytest there. Their conftests define only the
+kit's configuration fixtures, exactly as tests/fixtures/README.md tells a newcomer to (the
+README prints the notes project's pytest.ini and conftest whole, and the tutorial's recipe).
 """
 
 import shutil
@@ -262,10 +265,249 @@ FILES = {
 }
 
 
-def write_project(root: Path) -> None:
-    """Writes the notes project under `root` and copies the kit to root/tests/fixtures."""
-    for relative, text in FILES.items():
+TUTORIAL_PYTEST_INI = PYTEST_INI + "testpaths = sql_app/tests\n"
+
+NO_HTTPX2 = '''\
+"""Loaded first (`-p no_httpx2`): this project has no httpx2, as if it were not installed."""
+
+import sys
+
+sys.modules["httpx2"] = None  # `import httpx2` now raises ModuleNotFoundError
+'''
+
+TUTORIAL_APP = '''\
+"""Notes in one module, as FastAPI's SQL tutorial builds its app: engine and app at import."""
+
+import os
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, FastAPI
+from pydantic import BaseModel
+from sqlalchemy import String, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+engine = create_async_engine(os.environ.get("NOTES_DATABASE_URL", "sqlite+aiosqlite:///notes.db"))
+SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(200))
+    author: Mapped[str] = mapped_column(String(50))
+
+
+class NoteIn(BaseModel):
+    text: str
+
+
+class NoteOut(BaseModel):
+    id: int
+    text: str
+    author: str
+
+
+async def get_db() -> AsyncIterator[AsyncSession]:
+    async with SessionLocal() as db:
+        yield db
+
+
+def get_author() -> str:
+    return "anonymous"
+
+
+app = FastAPI(title="Tutorial notes")
+
+
+@app.post("/notes", status_code=201)
+async def add_note(
+    body: NoteIn,
+    db: Annotated[AsyncSession, Depends(get_db)],
+    author: Annotated[str, Depends(get_author)],
+) -> NoteOut:
+    note = Note(text=body.text, author=author)
+    db.add(note)
+    await db.commit()
+    return NoteOut(id=note.id, text=note.text, author=note.author)
+
+
+@app.get("/notes")
+async def list_notes(db: Annotated[AsyncSession, Depends(get_db)]) -> list[NoteOut]:
+    notes = await db.scalars(select(Note).order_by(Note.id))
+    return [NoteOut(id=n.id, text=n.text, author=n.author) for n in notes]
+'''
+
+TUTORIAL_CONFTEST = '''\
+"""The kit's wiring for an app built at import (sql_app/main.py); the kit is in sql_app/tests/."""
+
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from sql_app import main
+
+pytest_plugins = [
+    "sql_app.tests.fixtures.database",
+    "sql_app.tests.fixtures.app",
+    "sql_app.tests.fixtures.committed",
+]
+
+
+@pytest.fixture(scope="session")
+def database_setup() -> Callable[[str], Awaitable[None]]:
+    async def create_all(url: str) -> None:
+        engine = create_async_engine(url)
+        async with engine.begin() as connection:
+            await connection.run_sync(main.Base.metadata.create_all)
+        await engine.dispose()
+
+    return create_all
+
+
+@pytest.fixture(scope="session")
+def session_dependency() -> Callable[..., Any]:
+    return main.get_db
+
+
+@pytest.fixture
+def app_factory() -> Iterator[Callable[[], FastAPI]]:
+    """main.app is built once, at import, and a test module may override it then (FastAPI's
+    tutorial tests do): each test gets it without those overrides; they are back after it."""
+    saved = dict(main.app.dependency_overrides)
+    main.app.dependency_overrides.clear()
+    yield lambda: main.app
+    main.app.dependency_overrides.clear()
+    main.app.dependency_overrides.update(saved)
+
+
+@pytest.fixture(scope="session")
+def guarded_apps() -> list[FastAPI]:
+    return [main.app]
+'''
+
+TUTORIAL_OLD_TESTS = '''\
+"""Tests from before the kit, as FastAPI's tutorial writes them: the override is set at import."""
+
+from collections.abc import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sql_app.main import app, get_db
+
+
+async def override_get_db() -> AsyncIterator[AsyncSession]:
+    """Stands in for the tutorial's session on a test database of its own: no kit test uses it."""
+    raise AssertionError("a request reached the old tests' override of get_db")
+    yield
+
+
+app.dependency_overrides[get_db] = override_get_db
+
+
+def test_the_override_set_at_import_is_in_place() -> None:
+    assert app.dependency_overrides == {get_db: override_get_db}
+
+
+def test_resets_the_overrides_at_its_end() -> None:
+    app.dependency_overrides = {}  # as FastAPI's docs do: it takes the import's override too
+'''
+
+TUTORIAL_KIT_TESTS = '''\
+"""The kit's fixtures on the module-level app (this file runs on one worker, in order)."""
+
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from sql_app import main
+from sql_app.main import get_author, get_db
+from sql_app.tests.fixtures.app import Overrides
+from sql_app.tests.test_old_style import override_get_db
+
+
+def test_the_test_sees_only_the_kits_override(app: FastAPI) -> None:
+    assert list(app.dependency_overrides) == [get_db]
+    assert app.dependency_overrides[get_db] is not override_get_db
+
+
+async def test_the_async_clients_note_is_the_only_one(
+    client: AsyncClient, override: Overrides
+) -> None:
+    override(get_author, lambda: "alice")
+
+    created = await client.post("/notes", json={"text": "mine"})
+    assert created.status_code == 201, created.text
+
+    listed = await client.get("/notes")
+    assert listed.json() == [{"id": created.json()["id"], "text": "mine", "author": "alice"}]
+
+
+def test_asks_for_sync_client_without_httpx2(sync_client: object) -> None:
+    raise AssertionError("sync_client should have refused to start without httpx2")
+
+
+def test_the_old_tests_override_is_back_after_the_kit_tests() -> None:
+    assert main.app.dependency_overrides == {get_db: override_get_db}
+'''
+
+TUTORIAL_BARE_FACTORY = '''\
+"""`app_factory` as a bare `lambda: app`: the kit refuses an app the old tests overrode."""
+
+from collections.abc import Callable
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient
+
+from sql_app.main import app
+
+
+@pytest.fixture
+def app_factory() -> Callable[[], FastAPI]:
+    return lambda: app
+
+
+async def test_a_bare_module_app_factory_is_refused(client: AsyncClient) -> None:
+    response = await client.get("/notes")
+    raise AssertionError(f"the kit served the overridden app: {response.status_code}")
+'''
+
+TUTORIAL_FILES = {
+    "pytest.ini": TUTORIAL_PYTEST_INI,
+    "no_httpx2.py": NO_HTTPX2,
+    "sql_app/__init__.py": "",
+    "sql_app/main.py": TUTORIAL_APP,
+    "sql_app/tests/__init__.py": "",
+    "sql_app/tests/conftest.py": TUTORIAL_CONFTEST,
+    "sql_app/tests/test_old_style.py": TUTORIAL_OLD_TESTS,
+    "sql_app/tests/test_kit.py": TUTORIAL_KIT_TESTS,
+    "sql_app/tests/test_bare_factory.py": TUTORIAL_BARE_FACTORY,
+}
+TUTORIAL_KIT = Path("sql_app", "tests", "fixtures")
+
+
+def _write(root: Path, files: dict[str, str], kit: Path) -> None:
+    for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    shutil.copytree(KIT, root / "tests" / "fixtures", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(KIT, root / kit, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def write_project(root: Path) -> None:
+    """Writes the notes project under `root` and copies the kit to root/tests/fixtures."""
+    _write(root, FILES, Path("tests", "fixtures"))
+
+
+def write_tutorial_project(root: Path) -> None:
+    """Writes the tutorial-shaped project under `root`, the kit in root/sql_app/tests/fixtures."""
+    _write(root, TUTORIAL_FILES, TUTORIAL_KIT)

@@ -5,6 +5,11 @@ pytest run, `-n 2`, on the database this run uses (SQLite, or PostgreSQL when DA
 so). Its tests prove rollback isolation, both clients, the override fixture, the leak guard
 (one test leaks on purpose: its teardown must error), a database per worker, and that with only
 a session dependency the kit's default `database_overrides` is all it needs.
+
+A second project is shaped like FastAPI's SQL tutorial (issue 22): its app is built at import,
+its old tests override that app at import, the kit lives in sql_app/tests/fixtures/, and httpx2
+is not importable. It runs the README's recipe for a module-level app, and shows the errors a
+project gets without the recipe, or asking for `sync_client` without httpx2.
 """
 
 import filecmp
@@ -17,8 +22,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 
-from tests.meta.portable_project import CONFTEST, KIT, PYTEST_INI, WORKER_LOG_ENV, write_project
-from tests.meta.support import outside_connection
+from tests.meta.portable_project import (
+    CONFTEST,
+    KIT,
+    PYTEST_INI,
+    TUTORIAL_KIT,
+    WORKER_LOG_ENV,
+    write_project,
+    write_tutorial_project,
+)
+from tests.meta.support import ROOT, outside_connection
 from tests.meta.test_docs import fenced_blocks
 
 NESTED_TIMEOUT_SECONDS = 180
@@ -30,8 +43,12 @@ SUMMARY = re.compile(r"^=+ (?P<counts>.+) in [\d.]+s(?: \([\d:]+\))? =+$", re.MU
 OUTER_ONLY = ("COVERAGE_PROCESS_START", "PYTEST_ADDOPTS", "PYTEST_XDIST_")
 
 
+def outer_environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(OUTER_ONLY)}
+
+
 def nested_environment(database_url: str, worker_log: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(OUTER_ONLY)}
+    env = outer_environment()
     env["DATABASE_URL"] = database_url
     env[WORKER_LOG_ENV] = str(worker_log)
     # Only the plugins a fresh project installs for the kit (run_nested_pytest loads them).
@@ -39,11 +56,14 @@ def nested_environment(database_url: str, worker_log: Path) -> dict[str, str]:
     return env
 
 
-def run_nested_pytest(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def run_nested_pytest(
+    project: Path, env: dict[str, str], *plugins: str
+) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable,
         "-m",
         "pytest",
+        *(argument for plugin in plugins for argument in ("-p", plugin)),
         "-p",
         "pytest_asyncio.plugin",
         "-p",
@@ -117,6 +137,71 @@ async def test_the_kit_copied_into_a_notes_project_passes_its_tests_there(
     base = make_url(base_database_url).database
     created = [f"{base}_t_{name}" for name in (*names.values(), f"{run}_tpl")]
     assert await existing_databases(base_database_url, created) == [], "the run left them"
+
+
+@pytest.mark.slow  # a whole pytest run with two workers
+async def test_the_kit_serves_a_tutorial_shaped_project_through_the_readmes_recipe(
+    tmp_path: Path, base_database_url: str
+) -> None:
+    project = tmp_path / "tutorial_project"
+    write_tutorial_project(project)
+    copied = filecmp.dircmp(KIT, project / TUTORIAL_KIT, ignore=["__pycache__"])
+    assert (copied.left_only, copied.right_only, copied.diff_files) == ([], [], [])
+
+    # no_httpx2 first: the kit must load in a project that cannot import httpx2.
+    env = nested_environment(base_database_url, tmp_path / "workers")
+    result = run_nested_pytest(project, env, "no_httpx2")
+
+    output = result.stdout + result.stderr
+    assert (result.returncode, SUMMARY.findall(result.stdout)[-1:]) == (
+        1,
+        ["5 passed, 3 errors"],
+    ), output
+    errors = sorted(re.findall(r"^_+ (ERROR at \w+ of \w+) _+$", result.stdout, re.MULTILINE))
+    assert errors == [
+        "ERROR at setup of test_a_bare_module_app_factory_is_refused",
+        "ERROR at setup of test_asks_for_sync_client_without_httpx2",
+        "ERROR at teardown of test_resets_the_overrides_at_its_end",
+    ], output
+    readme = project / TUTORIAL_KIT / "README.md"
+    for message in (
+        "UsageError: app_factory() returned 'Tutorial notes' with dependency_overrides already "
+        "set (get_db -> override_get_db): they were set before this test started",
+        f"the recipe 'A module-level app' in {readme}",
+        "Failed: dependency_overrides leaked on 'Tutorial notes'",
+        "it had overrides before this test started (get_db -> override_get_db)",
+        "UsageError: sync_client needs Starlette's TestClient, which needs httpx2",
+    ):
+        assert message in output, (message, output)
+
+
+IMPORT_THE_KIT = """
+import sys
+import warnings
+
+warnings.simplefilter("error")
+sys.modules["httpx2"] = None  # as if it were not installed
+import tests.fixtures.app, tests.fixtures.auth, tests.fixtures.committed, tests.fixtures.database
+import tests.fixtures.hypothesis
+
+print(sorted(name for name in sys.modules if name.startswith("starlette.testclient")))
+"""
+
+
+def test_importing_the_kit_needs_neither_httpx2_nor_starlettes_test_client() -> None:
+    """Only `sync_client` needs httpx2 (Starlette's TestClient warns without it, an error under
+    filterwarnings = error), so a project that never uses it can do without."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", IMPORT_THE_KIT],
+        cwd=ROOT,
+        env=outer_environment(),
+        capture_output=True,
+        text=True,
+        timeout=NESTED_TIMEOUT_SECONDS,
+        check=False,
+    )
+
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")
 
 
 def test_the_readme_prints_the_notes_projects_pytest_ini_and_conftest_whole() -> None:
