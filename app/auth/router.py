@@ -1,12 +1,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, status
-from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
 from app.auth.dependencies import CurrentUser, LoginServiceDep, PasswordsDep, RefreshServiceDep
 from app.auth.rate_limit import ClientKey
-from app.auth.schemas import LoginRequest, RefreshRequest, TokenPair
+from app.auth.schemas import LoginRequest, RefreshRequest, TokenForm, TokenPair
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.notifications import messages
@@ -43,7 +42,7 @@ async def login(login: LoginServiceDep, client: ClientKey, body: LoginRequest) -
 async def token(
     login: LoginServiceDep,
     client: ClientKey,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[TokenForm, Depends()],
 ) -> TokenPair:
     """The OAuth2 password flow (`username` is the email), for Swagger's Authorize button."""
     email = service.parse_login_email(form.username)

@@ -1,14 +1,45 @@
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Form
+from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from app.users.schemas import Email
+
+# Both login doors bound the password before it is hashed (docs/decisions.md).
+MAX_LOGIN_PASSWORD_LENGTH = 1024
 
 
 class LoginRequest(BaseModel):
     email: Email
     # No policy here: a login only compares, and 422 must not reveal the policy per account.
-    password: str = Field(min_length=1, max_length=1024)
+    password: str = Field(min_length=1, max_length=MAX_LOGIN_PASSWORD_LENGTH)
+
+
+class TokenForm(OAuth2PasswordRequestForm):
+    """FastAPI's OAuth2 password form with the password bounded as on /auth/login."""
+
+    def __init__(
+        self,
+        *,
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        username: Annotated[str, Form()],
+        password: Annotated[
+            str,
+            Form(max_length=MAX_LOGIN_PASSWORD_LENGTH, json_schema_extra={"format": "password"}),
+        ],
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+    ) -> None:
+        super().__init__(
+            grant_type=grant_type,
+            username=username,
+            password=password,
+            scope=scope,
+            client_id=client_id,
+            client_secret=client_secret,
+        )
 
 
 class TokenPair(BaseModel):

@@ -240,3 +240,38 @@ class TestTokenForm:
             ]
         }
         assert "hunter2" not in response.text
+
+
+class TestPasswordLength:
+    """Both doors stop at 1024 characters before anything is hashed (issue 15)."""
+
+    async def test_password_of_1024_characters_is_verified(
+        self, sign_in: SignIn, create_user: CreateUser
+    ) -> None:
+        user = await create_user()
+
+        response = await sign_in(user.email, "p" * 1024)
+
+        assert response.status_code == 401, response.text
+        assert response.json() == INVALID_CREDENTIALS
+
+    @pytest.mark.parametrize(
+        "size", [pytest.param(1025, id="one_over"), pytest.param(900 * 1024, id="900_kib")]
+    )
+    async def test_longer_password_is_422_without_echoing_it(
+        self, sign_in: SignIn, create_user: CreateUser, size: int
+    ) -> None:
+        user = await create_user()
+
+        response = await sign_in(user.email, "p" * size)
+
+        assert response.status_code == 422, response.text
+        assert response.json() == {
+            "detail": [
+                {
+                    "loc": ["body", "password"],
+                    "msg": "String should have at most 1024 characters",
+                    "type": "string_too_long",
+                }
+            ]
+        }
