@@ -4,6 +4,9 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
 from app.core.config import Settings
@@ -21,12 +24,25 @@ def _database_url() -> str:
     return config.get_main_option("sqlalchemy.url") or Settings().database_url
 
 
+def _numbered_revision(
+    _context: MigrationContext, _revision: object, directives: list[MigrationScript]
+) -> None:
+    """`alembic revision --autogenerate` numbers the new revision after the highest one, like the
+    files in alembic/versions (0005 after 0004), unless `--rev-id` names it (issue 22)."""
+    if not directives or getattr(config.cmd_opts, "rev_id", None):
+        return
+    revisions = (script.revision for script in ScriptDirectory.from_config(config).walk_revisions())
+    highest = max((int(revision) for revision in revisions if revision.isdigit()), default=0)
+    directives[0].rev_id = f"{highest + 1:04d}"
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        process_revision_directives=_numbered_revision,
     )
     with context.begin_transaction():
         context.run_migrations()
