@@ -123,13 +123,14 @@ mutation:  ## nightly: mutmut over app/ (MUTANTS="app.books.isbn*" narrows it), 
 	$(UV_RUN) --group nightly mutmut export-cicd-stats
 	$(UV_RUN) python scripts/ci_mutation_score.py
 
-audit:  ## nightly: pip-audit over every locked dependency (needs the vulnerability service)
+audit:  ## nightly: pip-audit over every locked dependency; says if it found vulnerabilities or failed to look up
 	mkdir -p reports
 	uv export --frozen --all-groups --no-hashes --no-emit-project --format requirements.txt \
 		> reports/requirements-audit.txt
-	# --strict: a package the service cannot look up fails the audit instead of being skipped.
-	$(UV_RUN) --group nightly pip-audit --strict --no-deps --disable-pip --progress-spinner off \
-		--requirement reports/requirements-audit.txt
+	# --strict: a package the service cannot look up fails the audit instead of being skipped;
+	# scripts/ci_audit.py tells that lookup failure (exit 2) from a vulnerability (exit 1).
+	$(UV_RUN) python scripts/ci_audit.py -- $(UV_RUN) --group nightly pip-audit --strict --no-deps \
+		--disable-pip --progress-spinner off --requirement reports/requirements-audit.txt
 
 ci:  ## every check on this machine, as CI runs them (.ci/run)
 	bash .ci/run
