@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,8 @@ class Bench:
             timeout=60,
         )
 
-    def calls(self) -> list[object]:
+    def calls(self) -> list[list[Any]]:
+        """Each pytest run: the database, DATABASE_URL, and pytest's arguments."""
         return [json.loads(line) for line in self.log.read_text().splitlines()]
 
     def first_run_line(self, database: str) -> list[str]:
