@@ -15,13 +15,13 @@ from pydantic import (
 )
 
 from app.books.isbn import normalise_isbn
-from app.core.text import NoNul
+from app.core.text import NoNul, Visible
 
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), NoNul, Visible
 ]
 Author = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul, Visible
 ]
 Isbn = Annotated[str, AfterValidator(normalise_isbn)]
 Description = Annotated[str, Field(max_length=2000), NoNul]

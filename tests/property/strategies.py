@@ -4,6 +4,7 @@ The oracles here are written from the contract (docs: API.md), not from `app/`: 
 checks the app against its own code proves nothing.
 """
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -142,10 +143,34 @@ def free_text(min_size: int = 0, max_size: int = 50) -> st.SearchStrategy[str]:
     return st.text(alphabet=char, min_size=min_size, max_size=max_size)
 
 
+# Letters and symbols that render blank: the Hangul fillers and the empty Braille pattern.
+BLANK_GRAPHICS = "\u115f\u1160\u3164\uffa0\u2800"
+
+
+def shows_something_oracle(text: str) -> bool:
+    """The decision (docs/decisions.md, "Visible text"): at least one letter, number,
+    punctuation or symbol that does not render blank; marks, format characters (zero-width
+    space, joiners, bidi controls), controls and whitespace alone show nothing."""
+    return any(unicodedata.category(ch)[0] in "LNPS" and ch not in BLANK_GRAPHICS for ch in text)
+
+
+def invisible_text(min_size: int = 1, max_size: int = 10) -> st.SearchStrategy[str]:
+    """Text with nothing to see: whitespace, format and control characters, marks, fillers."""
+    invisible = st.one_of(
+        st.sampled_from(UNICODE_WHITE_SPACE + BLANK_GRAPHICS),
+        st.characters(categories=["Cf", "Cc", "Mn", "Me"], exclude_characters="\x00"),
+    )
+    return st.text(alphabet=invisible, min_size=min_size, max_size=max_size)
+
+
 @st.composite
 def padded_titles(draw: st.DrawFn, max_size: int = 300) -> str:
     """A title the contract accepts once trimmed, with whitespace around it."""
-    core = draw(free_text(min_size=1, max_size=max_size).filter(lambda t: t.strip() == t))
+    core = draw(
+        free_text(min_size=1, max_size=max_size).filter(
+            lambda t: t.strip() == t and shows_something_oracle(t)
+        )
+    )
     pad = st.text(alphabet=UNICODE_WHITE_SPACE, max_size=3)
     return draw(pad) + core + draw(pad)
 

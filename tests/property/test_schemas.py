@@ -17,8 +17,10 @@ from tests.property.strategies import (
     any_prices,
     book_create_bodies,
     book_update_bodies,
+    free_text,
     invalid_isbn13s,
     invalid_passwords,
+    invisible_text,
     is_valid_isbn13_oracle,
     is_valid_password_oracle,
     is_valid_price_oracle,
@@ -28,6 +30,7 @@ from tests.property.strategies import (
     padded_titles,
     price_as_json,
     rendered_isbn13s,
+    shows_something_oracle,
     valid_passwords,
     with_nul,
 )
@@ -71,6 +74,20 @@ class TestBookCreate:
             author.strip(UNICODE_WHITE_SPACE),
         )
         assert (again.title, again.author) == (book.title, book.author)
+
+    @given(
+        field=st.sampled_from(["title", "author"]), text=st.one_of(invisible_text(), free_text())
+    )
+    @example(field="title", text="\u200b").via("a zero-width space alone")
+    @example(field="author", text="\u3164").via("a Hangul filler alone")
+    def test_title_or_author_is_accepted_iff_it_shows_something(
+        self, field: str, text: str
+    ) -> None:
+        trimmed = text.strip(UNICODE_WHITE_SPACE)
+        valid = 0 < len(trimmed) <= 200 and shows_something_oracle(trimmed)
+
+        for schema, body in ((BookCreate, VALID_BOOK), (BookUpdate, {})):
+            assert rejected_fields(schema, body | {field: text}) == ([] if valid else [(field,)])
 
     @given(field=st.sampled_from(["title", "author", "description"]), text=with_nul())
     @example(field="title", text="\x00").via("NUL alone")

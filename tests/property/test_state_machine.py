@@ -29,6 +29,7 @@ from pytest_mock import MockerFixture
 from app.core.config import Settings
 from tests.factories import UserFactory, persist
 from tests.fixtures.hypothesis import PortalExamples
+from tests.property.strategies import shows_something_oracle
 from tests.support.host import bearer_headers
 from tests.support.hypothesis_profiles import ACTIVE_PROFILE
 
@@ -45,7 +46,7 @@ AUTHOR = "Model Author"
 
 Titles = st.text(
     alphabet=st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=40
-).filter(lambda title: title.strip() != "")
+).filter(shows_something_oracle)
 Prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100000"), places=2)
 Stocks = st.integers(min_value=0, max_value=15)
 Quantities = st.integers(min_value=1, max_value=6)
