@@ -28,7 +28,8 @@ class TokenOffer:
 
 
 def token_offer(websocket: WebSocket) -> TokenOffer:
-    """`?token=...`, else `Sec-WebSocket-Protocol: bearer, <token>`.
+    """`?token=...`, else `Sec-WebSocket-Protocol: bearer, <token>`; an empty `?token=` counts
+    as none, so it cannot hide a token offered as a subprotocol.
 
     Browsers cannot set headers on a WebSocket; the subprotocol keeps the token out of URLs
     (and logs). A client that offered `bearer` gets it selected even when the token is bad:
@@ -36,7 +37,7 @@ def token_offer(websocket: WebSocket) -> TokenOffer:
     """
     offered = [protocol.strip() for protocol in websocket.scope.get("subprotocols", [])]
     subprotocol = BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in offered else None
-    token = websocket.query_params.get("token")
+    token = websocket.query_params.get("token") or None
     if token is None and len(offered) == 2 and offered[0] == BEARER_SUBPROTOCOL:
         token = offered[1]
     return TokenOffer(token or None, subprotocol)

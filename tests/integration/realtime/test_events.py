@@ -87,6 +87,32 @@ class TestAuthentication:
             assert ws.subprotocol == "bearer"
             assert await close_code(ws) == 1008
 
+    @pytest.mark.parametrize(
+        "query",
+        [
+            pytest.param("?token=", id="empty_token"),
+            pytest.param("?token", id="token_without_value"),
+            pytest.param("?token=&token=", id="two_empty_tokens"),
+        ],
+    )
+    async def test_empty_query_token_does_not_hide_the_subprotocol_token(
+        self,
+        ws_connect: WsConnect,
+        client: httpx.AsyncClient,
+        create_user: CreateUser,
+        settings: Settings,
+        query: str,
+    ) -> None:
+        listener, author = await create_user(), await create_user()
+        subprotocols = ["bearer", access_token(settings, listener)]
+        async with ws_connect(f"/ws/events{query}", subprotocols=subprotocols) as ws:
+            assert ws.subprotocol == "bearer"
+            response = await client.post(
+                "/books", json=DUNE, headers=bearer(access_token(settings, author))
+            )
+            assert response.status_code == 201, response.text
+            assert await next_json(ws) == {"type": "book.created", "book": response.json()}
+
     async def test_deactivated_users_token_is_closed_with_1008(
         self, ws_connect: WsConnect, create_user: CreateUser, settings: Settings
     ) -> None:
