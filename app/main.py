@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
+        # A trailing-slash redirect's Location is built from the client's Host header.
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.passwords = build_passwords(settings)

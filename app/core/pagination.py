@@ -48,8 +48,9 @@ def page_links(url: str, query: dict[str, str], page: PageParams, total: int) ->
 
 
 def set_page_headers(request: Request, response: Response, page: PageParams, total: int) -> None:
+    """Links are absolute paths: a URL built from the request would carry the client's `Host`
+    header into the response (issue 15)."""
     response.headers["X-Total-Count"] = str(total)
-    url = str(request.url.replace(query=""))
-    links = page_links(url, dict(request.query_params), page, total)
+    links = page_links(request.url.path, dict(request.query_params), page, total)
     if links:
         response.headers["Link"] = ", ".join(links)

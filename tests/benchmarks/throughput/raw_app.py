@@ -63,7 +63,6 @@ async def list_books(
     rows = await pool.fetch(PAGE, limit, skip)
     headers = {"X-Total-Count": str(total)}
     if skip + limit < total:
-        url = str(request.url.replace(query=""))
-        headers["Link"] = f'<{url}?limit={limit}&skip={skip + limit}>; rel="next"'
+        headers["Link"] = f'<{request.url.path}?limit={limit}&skip={skip + limit}>; rel="next"'
     body = to_json([book_json(row) for row in rows])
     return Response(body, media_type="application/json", headers=headers)

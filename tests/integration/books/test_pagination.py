@@ -8,7 +8,7 @@ from app.books.models import Book
 from tests.integration.books.payloads import book_public, create_books
 from tests.support.data import CreateBook, CreateUser
 
-BOOKS = "http://test/books"
+BOOKS = "/books"
 
 
 async def five_books(create_user: CreateUser, create_book: CreateBook) -> list[Book]:

@@ -81,8 +81,8 @@ class TestListOrders:
         first = await list_orders(client, headers, limit="2")
         second = await list_orders(client, headers, skip="2", limit="2")
 
-        assert first == (mine[:2], "3", '<http://test/orders?limit=2&skip=2>; rel="next"')
-        assert second == (mine[2:], "3", '<http://test/orders?skip=0&limit=2>; rel="prev"')
+        assert first == (mine[:2], "3", '</orders?limit=2&skip=2>; rel="next"')
+        assert second == (mine[2:], "3", '</orders?skip=0&limit=2>; rel="prev"')
 
     async def test_admin_sees_only_their_own_without_all(
         self,
@@ -132,8 +132,8 @@ class TestListOrders:
         assert orders == (
             everyone[2:4],
             "5",
-            '<http://test/orders?all=true&skip=4&limit=2>; rel="next", '
-            '<http://test/orders?all=true&skip=0&limit=2>; rel="prev"',
+            '</orders?all=true&skip=4&limit=2>; rel="next", '
+            '</orders?all=true&skip=0&limit=2>; rel="prev"',
         )
 
     async def test_customer_asking_for_all_gets_403(

@@ -16,7 +16,7 @@ from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
 
-URL = f"{BASE_URL}/admin/users"
+URL = "/admin/users"
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import pytest
 
 from app.core.pagination import PageParams, page_links
 
-URL = "http://test/books"
+URL = "/books"
 
 
 class TestPageLinks:
