@@ -2,7 +2,9 @@
 
 In README.md, CONTRIBUTING.md, docs/*.md and tests/fixtures/README.md:
 - a fenced block that is not shell (or text, or a Mermaid diagram) is preceded by
-  `<!-- snippet: path/from/the/repository/root -->` and its text is in that file, verbatim;
+  `<!-- snippet: path/from/the/repository/root -->` and its text is in that file, verbatim
+  (`<!-- snippet: path, whole -->` when the block is a whole module a reader copies as it is:
+  tests/meta/test_docs_run.py holds it to that);
 - every relative link points at a file or folder that exists;
 - every `make X` is a Makefile target;
 - every `path.py::test_name` names a function defined in that file.
@@ -16,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FREE_LANGUAGES = frozenset({"bash", "sh", "console", "text", "mermaid"})
-SNIPPET = re.compile(r"^<!-- snippet: (?P<path>\S+) -->$")
+SNIPPET = re.compile(r"^<!-- snippet: (?P<path>[^\s,]+)(?P<whole>, whole)? -->$")
 FENCE = re.compile(r"^```(?P<language>[\w-]*)\s*$")
 LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 MAKE_IN_PROSE = re.compile(r"`make (?P<target>[\w-]+)")
