@@ -1,7 +1,8 @@
 """Wiring only: the fixture kit (tests/fixtures), this project's configuration of it
 (tests/support/host.py), data fixtures (data.py), login-limit fixtures (limits.py) and fakes
 of outbound services (fakes.py), WebSocket helpers (websockets.py),
-upload helpers (uploads.py), the garbage collector put back after each test (collector.py)."""
+upload helpers (uploads.py), the garbage collector put back after each test (collector.py), live
+uvicorn servers for the resilience layer (live_server.py)."""
 
 pytest_plugins = [
     "tests.fixtures.database",
@@ -17,4 +18,5 @@ pytest_plugins = [
     "tests.support.websockets",
     "tests.support.hypothesis_profiles",
     "tests.support.collector",
+    "tests.support.live_server",
 ]

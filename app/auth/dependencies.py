@@ -9,7 +9,7 @@ from app.auth.rate_limit import LoginLimiterDep
 from app.auth.service import LoginService, RefreshService
 from app.core.clock import NowDep
 from app.core.config import SettingsDep
-from app.core.db import SessionDep
+from app.core.db import SessionDep, read_only
 from app.core.errors import NotAuthenticated
 from app.core.security import InvalidToken, Passwords, TokenType, decode_token
 from app.users import repository
@@ -39,7 +39,10 @@ async def get_current_user(
         claims = decode_token(settings, token, expected=TokenType.ACCESS)
     except InvalidToken as exc:
         raise NotAuthenticated("Invalid token") from exc
-    user = await repository.get(session, claims.subject)
+    # Ended before the handler runs: its slow work (a password check, an upload, a call out)
+    # must not hold the transaction, and its writes begin their own (issue 15).
+    async with read_only(session):
+        user = await repository.get(session, claims.subject)
     if user is None:
         raise NotAuthenticated("Invalid token")
     if not user.is_active:

@@ -14,6 +14,7 @@ from app.auth.exceptions import InvalidCredentials, TokenRejected
 from app.auth.rate_limit import LoginLimiter
 from app.auth.schemas import TokenPair
 from app.core.config import Settings
+from app.core.db import read_only
 from app.core.security import (
     InvalidToken,
     Passwords,
@@ -43,7 +44,11 @@ def parse_login_email(username: str) -> str | None:
 async def authenticate(
     session: AsyncSession, passwords: Passwords, *, email: str | None, password: str
 ) -> User:
-    user = await users.get_by_email(session, email) if email is not None else None
+    """The account, read in a transaction that is over before the slow Argon2 verify starts."""
+    user = None
+    if email is not None:
+        async with read_only(session):
+            user = await users.get_by_email(session, email)
     if not await passwords.verify(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentials
     if not user.is_active:

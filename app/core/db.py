@@ -1,6 +1,7 @@
 """Async SQLAlchemy: the declarative base, the engine and the request-scoped session."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -67,12 +68,18 @@ def same_as_created_at(context: DefaultExecutionContext) -> datetime:
     return created_at
 
 
+# Execution option of a connection (or engine) whose transactions only read (`read_only`).
+READ_ONLY = "bookstore_read_only"
+
+
 def enable_sqlite_savepoints(engine: AsyncEngine) -> None:
     """Let SQLAlchemy own SQLite transactions so SAVEPOINTs nest and foreign keys hold.
 
     The documented pysqlite recipe: switch the driver's implicit BEGIN off and emit our own.
     IMMEDIATE takes the write lock up front: two deferred transactions that read, then write,
-    deadlock each other ("database is locked") when requests race.
+    deadlock each other ("database is locked") when requests race. A transaction marked
+    `READ_ONLY` never writes, so it begins DEFERRED and takes no write lock: readers do not
+    queue behind writers, nor writers behind readers (issue 15).
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -84,7 +91,8 @@ def enable_sqlite_savepoints(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def add_sqlite_functions(engine: AsyncEngine) -> None:
@@ -132,3 +140,21 @@ async def get_session(connection: HTTPConnection) -> AsyncIterator[AsyncSession]
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+@asynccontextmanager
+async def read_only(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """The block's statements in a transaction of their own that only reads, ended on exit.
+
+    Whatever slow work follows (a password hash, a call out, a file streamed to disk) then runs
+    outside every transaction: it holds neither SQLite's one write lock, which a read-only
+    transaction never takes, nor a pooled connection (issue 15). The transaction is committed,
+    not rolled back, so the objects read stay loaded (`expire_on_commit=False`). When the session
+    is already in a transaction, the block joins it and leaves it open: its owner ends it.
+    """
+    if session.in_transaction():
+        yield session
+        return
+    await session.connection(execution_options={READ_ONLY: True})
+    yield session
+    await session.commit()

@@ -33,6 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
+from app.core.db import READ_ONLY
+
 Executor = AsyncConnection | AsyncSession
 _SQLALCHEMY = (AsyncConnection, AsyncSession)
 Params = Mapping[str, Any]
@@ -153,10 +155,11 @@ def _driver_sql(statement: Statement, params: Params) -> tuple[str, list[Any]]:
 
 def create_read_engine(engine: AsyncEngine) -> AsyncEngine:
     """The same pool; PostgreSQL reads in autocommit (READ COMMITTED gives each statement its own
-    snapshot either way). SQLite keeps its transactions (its BEGIN hook makes SAVEPOINTs work)."""
+    snapshot either way). SQLite keeps its transactions (its BEGIN hook makes SAVEPOINTs work),
+    begun DEFERRED: a read takes no write lock (`READ_ONLY`, app/core/db.py)."""
     if engine.dialect.name == "postgresql":
         return engine.execution_options(isolation_level="AUTOCOMMIT")
-    return engine
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 class Reads:

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import repository as refresh_tokens
+from app.core.db import read_only
 from app.core.security import Passwords
 from app.users import repository
 from app.users.exceptions import CannotChangeOwnAdminAccount, EmailTaken, WrongCurrentPassword
@@ -33,16 +34,20 @@ async def register(session: AsyncSession, passwords: Passwords, data: UserCreate
 async def update_me(
     session: AsyncSession, passwords: Passwords, user: User, data: UserUpdate, *, now: datetime
 ) -> User:
-    """Name and password; a new password needs the current one and ends every refresh token."""
-    # Checked before anything changes: a refused request leaves nothing pending in the session.
-    if data.new_password is not None and not await passwords.verify(
-        data.current_password or "", user.password_hash
-    ):
-        raise WrongCurrentPassword
+    """Name and password; a new password needs the current one and ends every refresh token.
+
+    Both Argon2 steps run before anything changes: a refused request leaves nothing pending in
+    the session, and the write transaction begins only once the slow work is done (issue 15).
+    """
+    new_hash = None
+    if data.new_password is not None:
+        if not await passwords.verify(data.current_password or "", user.password_hash):
+            raise WrongCurrentPassword
+        new_hash = await passwords.hash(data.new_password)
     if data.name is not None:
         user.name = data.name
-    if data.new_password is not None:
-        user.password_hash = await passwords.hash(data.new_password)
+    if new_hash is not None:
+        user.password_hash = new_hash
         await refresh_tokens.revoke_all(session, user_id=user.id, now=now)
     await session.commit()
     return user
@@ -71,10 +76,12 @@ async def ensure_admin(
     """Creates the bootstrap admin unless that email exists; True when it was created.
 
     Safe with several workers starting at once: the loser of the insert race sees the
-    unique constraint and backs off.
+    unique constraint and backs off. The look-up's transaction is over before the hash, so the
+    workers do not queue behind one another's (issue 15).
     """
-    if await repository.get_by_email(session, email) is not None:
-        return False
+    async with read_only(session):
+        if await repository.get_by_email(session, email) is not None:
+            return False
     admin = User(
         name="Administrator",
         email=email.lower(),
