@@ -42,6 +42,19 @@ def _storage(settings: Settings, key_prefix: str) -> Storage:
     )
 
 
+async def _remove_newest(storage: Storage, key: str) -> None:
+    """Removes the newest entry of a moving window; `limits` has no call for it, so this uses
+    the two storages' layouts: a list per key, newest first, in memory and in Redis."""
+    if isinstance(storage, MemoryStorage):
+        async with storage.locks[key]:
+            if entries := storage.events.get(key):
+                del entries[0]
+    elif isinstance(storage, RedisStorage) and isinstance(bridge := storage.bridge, RedispyBridge):
+        await cast(Redis, bridge.get_connection()).lpop(bridge.prefixed_key(key))
+    else:
+        raise TypeError(f"no way to give a login attempt back on {type(storage).__name__}")
+
+
 class LoginLimiter:
     """Counts login requests per client and failed logins per email."""
 
@@ -60,20 +73,29 @@ class LoginLimiter:
         self._windows = MovingWindowRateLimiter(storage)
         self._closed = False
 
-    async def check(self, client_key: str, email: str | None) -> None:
-        """Counts this request for the client, then raises TooManyLoginAttempts when either the
-        client's requests or the email's failures are used up. Emails arrive normalised
-        (lower-cased); a username that is no email has no failure counter of its own.
+    async def admit(self, client_key: str, email: str | None) -> None:
+        """Counts this request for the client and, before its password is checked, one failure
+        for the email; raises TooManyLoginAttempts when either is used up (and counts nothing
+        for the email then). `give_back` returns the failure once the password proved right.
+
+        Counting first makes the limit hold under concurrency: each hit is atomic on both
+        storages, so of any number of attempts at once at most the limit get their password
+        checked (issue 15). Emails arrive normalised (lower-cased); a username that is no
+        email has no failure counter of its own.
         """
         if not await self._windows.hit(self.requests, "client", client_key):
             raise TooManyLoginAttempts(await self._retry_after(self.requests, "client", client_key))
-        if email is not None and not await self._windows.test(self.failures, "email", email):
+        if email is not None and not await self._windows.hit(self.failures, "email", email):
             raise TooManyLoginAttempts(await self._retry_after(self.failures, "email", email))
 
-    async def record_failure(self, email: str | None) -> None:
-        """Counts one failed login for `email`."""
+    async def give_back(self, email: str | None) -> None:
+        """Takes back the failure `admit` counted for `email`: its password was right.
+
+        The window's newest entry goes, which is this attempt's or one that came in while it
+        was being checked: the lock can then end earlier by that difference, a check's length.
+        """
         if email is not None:
-            await self._windows.hit(self.failures, "email", email)
+            await _remove_newest(self.storage, self.failures.key_for("email", email))
 
     async def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
         """Whole seconds until the oldest hit has left the window.

@@ -67,12 +67,16 @@ class LoginService:
     now: datetime
 
     async def log_in(self, *, client: str, email: str | None, password: str) -> TokenPair:
-        await self.limiter.check(client, email)
+        # The attempt counts as a failure before its password is checked, and is given back
+        # once the password proved right (a success, or a deactivated account's 403): a burst
+        # of guesses gets no more checks than the limit (issue 15).
+        await self.limiter.admit(client, email)
         try:
             user = await authenticate(self.session, self.passwords, email=email, password=password)
-        except InvalidCredentials:
-            await self.limiter.record_failure(email)
+        except AccountDeactivated:
+            await self.limiter.give_back(email)
             raise
+        await self.limiter.give_back(email)
         pair = issue_tokens(self.session, self.settings, user, now=self.now)
         await self.session.commit()
         return pair

@@ -1,14 +1,14 @@
 """Login-limit fixtures: the test's app gets a limiter on memory or on Redis, counters never shared.
 
-`login_limiter` is parametrized (`memory`, `redis`): a test that asks for it runs on both
-storages. On Redis every test has its own key prefix, so xdist workers and tests never see each
-other's counters, and its keys are deleted afterwards. `TEST_REDIS_URL` points it elsewhere
-than the local Redis.
+`login_limiter` (and `live_login_limiter`, for a live server's app) is parametrized (`memory`,
+`redis`): a test that asks for it runs on both storages. On Redis every test has its own key
+prefix, so xdist workers and tests never see each other's counters, and its keys are deleted
+afterwards. `TEST_REDIS_URL` points it elsewhere than the local Redis.
 """
 
 import os
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, asynccontextmanager
 from uuid import uuid4
 
 import httpx
@@ -39,6 +39,24 @@ def limiter_redis_url(request: pytest.FixtureRequest) -> str | None:
     return url
 
 
+@asynccontextmanager
+async def own_login_limiter(
+    settings: Settings, redis_url: str | None, trusted_proxies: list[str]
+) -> AsyncIterator[LoginLimiter]:
+    """A limiter on memory or on `redis_url`, with a key prefix of its own deleted afterwards."""
+    prefix = f"test:{uuid4().hex}"
+    limiter_settings = settings.model_copy(
+        update={"redis_url": redis_url, "trusted_proxies": trusted_proxies}
+    )
+    limiter = build_login_limiter(limiter_settings, key_prefix=prefix)
+    try:
+        yield limiter
+    finally:
+        await limiter.close()
+        if redis_url is not None:
+            await _delete_keys(redis_url, f"{prefix}:*")
+
+
 @pytest.fixture
 async def login_limiter(
     fresh_app: FastAPI,
@@ -47,20 +65,22 @@ async def login_limiter(
     trusted_proxies: list[str],
 ) -> AsyncIterator[LoginLimiter]:
     """The test app's login limiter, on the parametrized storage, with a prefix of its own."""
-    prefix = f"test:{uuid4().hex}"
-    limiter_settings = settings.model_copy(
-        update={"redis_url": limiter_redis_url, "trusted_proxies": trusted_proxies}
-    )
-    limiter = build_login_limiter(limiter_settings, key_prefix=prefix)
-    replaced: LoginLimiter = fresh_app.state.login_limiter
-    fresh_app.state.login_limiter = limiter
-    await replaced.close()
-    try:
+    async with own_login_limiter(settings, limiter_redis_url, trusted_proxies) as limiter:
+        replaced: LoginLimiter = fresh_app.state.login_limiter
+        fresh_app.state.login_limiter = limiter
+        await replaced.close()
         yield limiter
-    finally:
-        await limiter.close()
-        if limiter_redis_url is not None:
-            await _delete_keys(limiter_redis_url, f"{prefix}:*")
+
+
+@pytest.fixture
+async def live_login_limiter(
+    settings: Settings, limiter_redis_url: str | None, trusted_proxies: list[str]
+) -> AsyncIterator[LoginLimiter]:
+    """A login limiter on the parametrized storage for an app the test builds and serves itself
+    (tests/resilience): put it in `app.state.login_limiter` before serving. The app's lifespan
+    closes it in the server's loop; its keys are deleted after the test."""
+    async with own_login_limiter(settings, limiter_redis_url, trusted_proxies) as limiter:
+        yield limiter
 
 
 async def _delete_keys(url: str, pattern: str) -> None:

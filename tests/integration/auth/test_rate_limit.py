@@ -145,6 +145,24 @@ class TestFailuresPerEmail:
 
         assert statuses == [401] * 4 + [200] + [401, 429]
 
+    async def test_successes_give_back_the_attempt_counted_before_the_check(
+        self, client: httpx.AsyncClient, create_user: CreateUser
+    ) -> None:
+        user = await create_user()
+        statuses = [(await log_in(client, user.email, TEST_PASSWORD)).status_code for _ in range(6)]
+        statuses += await fail(client, user.email, 6)
+
+        assert statuses == [200] * 6 + [401] * 5 + [429]
+
+    async def test_deactivated_accounts_403_is_not_a_failure(
+        self, client: httpx.AsyncClient, create_user: CreateUser
+    ) -> None:
+        user = await create_user(is_active=False)
+        statuses = [(await log_in(client, user.email, TEST_PASSWORD)).status_code for _ in range(6)]
+        statuses += await fail(client, user.email, 6)
+
+        assert statuses == [403] * 6 + [401] * 5 + [429]
+
     async def test_waiting_retry_after_lifts_the_lock(
         self,
         client: httpx.AsyncClient,
