@@ -23,3 +23,7 @@ class WrongCurrentPassword(AppError):
 
 class CannotChangeOwnAdminAccount(AppError):
     detail = "Admins cannot demote or deactivate themselves"
+
+
+class LastActiveAdmin(Conflict):
+    detail = "The last active admin cannot be demoted or deactivated"

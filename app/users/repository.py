@@ -5,11 +5,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db import MAX_ID
 from app.core.search import icontains
-from app.users.models import User
+from app.users.models import Role, User
 
 
 async def get(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id) if user_id <= MAX_ID else None
+
+
+async def lock_active_admin_ids(session: AsyncSession) -> list[int]:
+    """The active admins' ids, their rows locked until the transaction ends (FOR UPDATE on
+    PostgreSQL, in id order so racing callers queue instead of deadlocking; SQLite's
+    BEGIN IMMEDIATE already holds its one write lock). A row a racing transaction took out of
+    the set is left out once that transaction commits."""
+    query = (
+        select(User.id)
+        .where(User.role == Role.ADMIN.value, User.is_active)
+        .order_by(User.id)
+        .with_for_update()
+    )
+    return list(await session.scalars(query))
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:

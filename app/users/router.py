@@ -43,7 +43,7 @@ async def list_users(
 
 
 @router.patch(
-    "/admin/users/{user_id}", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404)
+    "/admin/users/{user_id}", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 409)
 )
 async def update_user(
     admin: AdminUser, user: UserForAdmin, session: SessionDep, now: NowDep, body: AdminUserUpdate

@@ -9,7 +9,12 @@ from app.auth import repository as refresh_tokens
 from app.core.db import read_only
 from app.core.security import Passwords
 from app.users import repository
-from app.users.exceptions import CannotChangeOwnAdminAccount, EmailTaken, WrongCurrentPassword
+from app.users.exceptions import (
+    CannotChangeOwnAdminAccount,
+    EmailTaken,
+    LastActiveAdmin,
+    WrongCurrentPassword,
+)
 from app.users.models import Role, User
 from app.users.schemas import AdminUserUpdate, UserCreate, UserUpdate
 
@@ -56,10 +61,19 @@ async def update_me(
 async def update_by_admin(
     session: AsyncSession, admin: User, user: User, data: AdminUserUpdate, *, now: datetime
 ) -> User:
-    """Role and activation; deactivating ends every refresh token of the user."""
-    demotes = data.role is not None and data.role != Role.ADMIN
-    if user.id == admin.id and (demotes or data.is_active is False):
+    """Role and activation; deactivating ends every refresh token of the user.
+
+    A change that takes an admin away counts the active admins under a lock, in the transaction
+    that writes: two admins removing each other at once cannot both pass (409).
+    """
+    removes = (data.role is not None and data.role != Role.ADMIN) or data.is_active is False
+    if user.id == admin.id and removes:
         raise CannotChangeOwnAdminAccount
+    if removes:
+        active_admins = await repository.lock_active_admin_ids(session)
+        if active_admins == [user.id]:
+            await session.rollback()  # lets the locks go now, not when the session closes
+            raise LastActiveAdmin
     if data.role is not None:
         user.role = data.role.value
     if data.is_active is not None:

@@ -2,9 +2,14 @@
 
 import asyncio
 import contextlib
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def locks_rows(statement: Any) -> bool:
+    """A `SELECT ... FOR UPDATE` (SQLAlchemy keeps the clause as `_for_update_arg`)."""
+    return getattr(statement, "_for_update_arg", None) is not None
 
 
 def racing_session_class(parties: int, *, meet_at_commit: bool) -> type[AsyncSession]:
@@ -12,28 +17,46 @@ def racing_session_class(parties: int, *, meet_at_commit: bool) -> type[AsyncSes
 
     All sessions start together (no request is done before the next one begins). With
     `meet_at_commit`, `commit()` also waits until every session got there: each request has then
-    done all its reads, a pre-check say, before any of them writes. A session that ends without
-    committing (a request refused early) breaks the barrier, so the others never wait for ever.
+    done all its reads, a pre-check say, before any of them writes. A request that locks rows
+    (`SELECT ... FOR UPDATE`, through `execute`, `scalars` or `scalar`) meets the others just
+    before its first lock instead: a party waiting at commit while holding locks would block the
+    others for ever. A session that ends without meeting (a request refused early) breaks the
+    barrier, so the others never wait for ever.
     """
-    start, commit = asyncio.Barrier(parties), asyncio.Barrier(parties)
+    start, meeting = asyncio.Barrier(parties), asyncio.Barrier(parties)
 
     class RacingSession(AsyncSession):
-        reached_commit = False
+        met = False
 
         async def __aenter__(self) -> Self:
             await start.wait()
             return await super().__aenter__()
 
-        async def commit(self) -> None:
-            self.reached_commit = True
+        async def _meet(self) -> None:
+            if self.met:
+                return
+            self.met = True
             if meet_at_commit:
                 with contextlib.suppress(asyncio.BrokenBarrierError):
-                    await commit.wait()
+                    await meeting.wait()
+
+        async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+            if locks_rows(statement):
+                await self._meet()
+            return await super().execute(statement, *args, **kwargs)
+
+        async def scalar(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+            if locks_rows(statement):
+                await self._meet()
+            return await super().scalar(statement, *args, **kwargs)
+
+        async def commit(self) -> None:
+            await self._meet()
             await super().commit()
 
         async def close(self) -> None:
-            if not self.reached_commit:
-                await commit.abort()
+            if not self.met:
+                await meeting.abort()
             await super().close()
 
     return RacingSession
