@@ -6,9 +6,9 @@ from app.auth.dependencies import CurrentUser
 from app.books import repository, service
 from app.books.exceptions import BookNotFound
 from app.books.models import Book
-from app.core.db import SessionDep
+from app.core.db import MAX_ID, SessionDep
 
-BookId = Annotated[int, Path(ge=1)]
+BookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 async def valid_book(session: SessionDep, book_id: BookId) -> Book:

@@ -4,7 +4,10 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import Base, UTCDateTime, same_as_created_at, utcnow
+from app.core.db import MAX_INT, Base, UTCDateTime, same_as_created_at, utcnow
+
+# The stock column's range: what a client may set, and what cancelling an order may restore to.
+MAX_STOCK = MAX_INT
 
 
 class Book(Base):

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from app.books.isbn import normalise_isbn
+from app.books.models import MAX_STOCK
 from app.core.text import NoNul, Visible
 
 Title = Annotated[
@@ -25,7 +26,7 @@ Author = Annotated[
 ]
 Isbn = Annotated[str, AfterValidator(normalise_isbn)]
 Description = Annotated[str, Field(max_length=2000), NoNul]
-Stock = Annotated[int, Field(ge=0)]
+Stock = Annotated[int, Field(ge=0, le=MAX_STOCK)]
 # Decimal in the server, a JSON number on the wire (Pydantic would send a string).
 Money = Annotated[
     Decimal,

@@ -22,9 +22,11 @@ from starlette.requests import HTTPConnection
 
 from app.core.config import Settings
 
-# Integer primary keys are 32-bit on PostgreSQL: a larger id cannot exist, so lookups answer
-# "not found" instead of letting the driver fail on an out-of-range parameter.
-MAX_ID = 2**31 - 1
+# The range of an `Integer` column on PostgreSQL (int4; SQLite's are wider): every integer a
+# client sends that reaches one, or a bound parameter, is bounded by this in its schema, so a
+# larger value is a 422 that says the bound, never a driver error (docs/decisions.md, issue 15).
+MAX_INT = 2**31 - 1
+MAX_ID = MAX_INT
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

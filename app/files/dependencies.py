@@ -4,13 +4,13 @@ from fastapi import Depends, Path
 
 from app.auth.dependencies import CurrentUser
 from app.core.config import SettingsDep
-from app.core.db import SessionDep
+from app.core.db import MAX_ID, SessionDep
 from app.files import repository, service
 from app.files.exceptions import FileNotFound
 from app.files.models import StoredFile
 from app.files.storage import FileStorage, LocalFileStorage
 
-FileId = Annotated[int, Path(ge=1)]
+FileId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_storage(settings: SettingsDep) -> FileStorage:

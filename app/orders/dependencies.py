@@ -3,12 +3,12 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from app.auth.dependencies import CurrentUser
-from app.core.db import SessionDep
+from app.core.db import MAX_ID, SessionDep
 from app.orders import repository, service
 from app.orders.exceptions import OrderNotFound
 from app.orders.models import Order
 
-OrderId = Annotated[int, Path(ge=1)]
+OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 async def visible_order(session: SessionDep, user: CurrentUser, order_id: OrderId) -> Order:

@@ -1,3 +1,4 @@
+from app.books.models import MAX_STOCK
 from app.core.errors import Conflict, NotFound
 
 
@@ -12,3 +13,10 @@ class InsufficientStock(Conflict):
 
 class OrderAlreadyCancelled(Conflict):
     detail = "Order is already cancelled"
+
+
+class StockLimitReached(Conflict):
+    """Cancelling would put a book's stock past its column (it was restocked since)."""
+
+    def __init__(self, book_id: int) -> None:
+        super().__init__(f"Cannot cancel: the stock of book {book_id} would exceed {MAX_STOCK}")

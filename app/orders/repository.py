@@ -8,15 +8,12 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.books.models import Book
-from app.core.db import MAX_ID
+from app.books.models import MAX_STOCK, Book
 from app.orders.models import Order, OrderItem, OrderStatus
 
 
 async def take_stock(session: AsyncSession, book_id: int, quantity: int) -> Decimal | None:
     """Takes `quantity` copies if that many are left; the book's price, or None if not."""
-    if book_id > MAX_ID:
-        return None
     result = await session.execute(
         update(Book)
         .where(Book.id == book_id, Book.stock >= quantity)
@@ -26,15 +23,17 @@ async def take_stock(session: AsyncSession, book_id: int, quantity: int) -> Deci
     return result.scalar_one_or_none()
 
 
-async def return_stock(session: AsyncSession, book_id: int, quantity: int) -> None:
-    await session.execute(
-        update(Book).where(Book.id == book_id).values(stock=Book.stock + quantity)
+async def return_stock(session: AsyncSession, book_id: int, quantity: int) -> bool:
+    """Puts `quantity` copies back unless the stock would pass its column's range; True if so."""
+    result = await session.execute(
+        update(Book)
+        .where(Book.id == book_id, Book.stock <= MAX_STOCK - quantity)
+        .values(stock=Book.stock + quantity)
     )
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 async def book_exists(session: AsyncSession, book_id: int) -> bool:
-    if book_id > MAX_ID:
-        return False
     return await session.scalar(select(Book.id).where(Book.id == book_id)) is not None
 
 
@@ -49,8 +48,6 @@ async def mark_cancelled(session: AsyncSession, order_id: int) -> bool:
 
 
 async def get(session: AsyncSession, order_id: int) -> Order | None:
-    if order_id > MAX_ID:
-        return None
     return await session.get(Order, order_id, populate_existing=True)
 
 

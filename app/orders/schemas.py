@@ -4,13 +4,14 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
+from app.core.db import MAX_ID
 from app.orders.models import OrderStatus
 
 JsonMoney = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
 class OrderLine(BaseModel):
-    book_id: Annotated[int, Field(ge=1)]
+    book_id: Annotated[int, Field(ge=1, le=MAX_ID)]
     quantity: Annotated[int, Field(ge=1, le=100)]
 
 

@@ -10,7 +10,12 @@ from app.books.exceptions import BookNotFound
 from app.core.errors import NotFound
 from app.core.events import DomainEvent, EventBus
 from app.orders import repository
-from app.orders.exceptions import InsufficientStock, OrderAlreadyCancelled, OrderNotFound
+from app.orders.exceptions import (
+    InsufficientStock,
+    OrderAlreadyCancelled,
+    OrderNotFound,
+    StockLimitReached,
+)
 from app.orders.models import Order, OrderItem
 from app.orders.schemas import OrderCreate, OrderPublic
 from app.users.models import Role, User
@@ -49,10 +54,15 @@ async def place(session: AsyncSession, bus: EventBus, buyer: User, data: OrderCr
 
 
 async def cancel(session: AsyncSession, order: Order) -> Order:
+    """All or nothing: a line whose stock cannot take its copies back (409) rolls back the
+    status and every line restored before it."""
     if not await repository.mark_cancelled(session, order.id):
         await session.rollback()
         raise OrderAlreadyCancelled
     for item in order.items:  # already in book-id order
-        await repository.return_stock(session, item.book_id, item.quantity)
+        if not await repository.return_stock(session, item.book_id, item.quantity):
+            book_id = item.book_id
+            await session.rollback()
+            raise StockLimitReached(book_id)
     await session.commit()
     return order

@@ -3,12 +3,12 @@ from typing import Annotated
 from fastapi import Depends, Path
 
 from app.auth.dependencies import AdminUser
-from app.core.db import SessionDep
+from app.core.db import MAX_ID, SessionDep
 from app.users import repository
 from app.users.exceptions import UserNotFound
 from app.users.models import User
 
-UserId = Annotated[int, Path(ge=1)]
+UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 async def user_for_admin(_admin: AdminUser, session: SessionDep, user_id: UserId) -> User:

@@ -22,6 +22,8 @@ UNICODE_WHITE_SPACE = (
 # Digits that `str.isdigit()` accepts but an ISBN must not: Arabic-Indic, fullwidth, Devanagari.
 NON_ASCII_DIGITS = "٠١٢٣٤٥٦٧٨٩０１２３４５６７８９०१२३४५६७८९"
 MAX_PRICE = Decimal("100000")
+# Integer columns are 32-bit on PostgreSQL: the largest stock and id (docs/decisions.md).
+MAX_INT = 2**31 - 1
 CENT = Decimal("0.01")
 
 
@@ -186,6 +188,21 @@ def with_nul(draw: st.DrawFn) -> str:
 # --- Books ---------------------------------------------------------------------------------
 
 
+def stocks() -> st.SearchStrategy[int]:
+    """Stock the contract accepts: 0..MAX_INT, both bounds drawn often."""
+    return st.one_of(st.sampled_from([0, 1, MAX_INT - 1, MAX_INT]), st.integers(0, MAX_INT))
+
+
+def is_valid_stock_oracle(stock: int) -> bool:
+    return 0 <= stock <= MAX_INT
+
+
+def any_stocks() -> st.SearchStrategy[int]:
+    """Valid stock and integers around and far past the column's bounds."""
+    past = st.sampled_from([-1, MAX_INT + 1, 2**63 - 1, 2**63, 2**64, -(2**63) - 1])
+    return st.one_of(stocks(), past, st.integers())
+
+
 def book_fields() -> dict[str, st.SearchStrategy[Any]]:
     """One valid value strategy per BookCreate field, as a client would send it."""
     return {
@@ -194,7 +211,7 @@ def book_fields() -> dict[str, st.SearchStrategy[Any]]:
         "isbn": rendered_isbn13s(),
         "price": valid_prices().flatmap(price_as_json),
         "description": st.one_of(st.none(), free_text(max_size=2000)),
-        "stock": st.integers(min_value=0, max_value=2**31 - 1),
+        "stock": stocks(),
     }
 
 

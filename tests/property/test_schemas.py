@@ -15,6 +15,7 @@ from tests.property.strategies import (
     UNICODE_WHITE_SPACE,
     any_passwords,
     any_prices,
+    any_stocks,
     book_create_bodies,
     book_update_bodies,
     free_text,
@@ -24,6 +25,7 @@ from tests.property.strategies import (
     is_valid_isbn13_oracle,
     is_valid_password_oracle,
     is_valid_price_oracle,
+    is_valid_stock_oracle,
     isbn13s,
     isbn_like_text,
     mixed_case_emails,
@@ -156,6 +158,18 @@ class TestPrice:
         assert rejected_fields(BookCreate, body) == ([] if valid else [("price",)])
         if valid:
             assert BookCreate.model_validate(body).price == price
+
+
+class TestStock:
+    @given(stock=any_stocks())
+    @example(stock=2**31 - 1).via("the column's largest")
+    @example(stock=2**31).via("one past it")
+    def test_stock_is_accepted_iff_it_fits_its_column(self, stock: int) -> None:
+        valid = is_valid_stock_oracle(stock)
+
+        for schema, body in ((BookCreate, VALID_BOOK), (BookUpdate, {})):
+            rejected = rejected_fields(schema, body | {"stock": stock})
+            assert rejected == ([] if valid else [("stock",)])
 
 
 class TestBookUpdate:

@@ -29,7 +29,7 @@ from pytest_mock import MockerFixture
 from app.core.config import Settings
 from tests.factories import UserFactory, persist
 from tests.fixtures.hypothesis import PortalExamples
-from tests.property.strategies import shows_something_oracle
+from tests.property.strategies import MAX_INT, shows_something_oracle
 from tests.support.host import bearer_headers
 from tests.support.hypothesis_profiles import ACTIVE_PROFILE
 
@@ -48,7 +48,9 @@ Titles = st.text(
     alphabet=st.characters(categories=["L", "N", "Zs"]), min_size=1, max_size=40
 ).filter(shows_something_oracle)
 Prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100000"), places=2)
-Stocks = st.integers(min_value=0, max_value=15)
+# Now and then a book holds as many copies as its column can: a cancel must then not put
+# copies back past it (409).
+Stocks = st.one_of(st.integers(min_value=0, max_value=15), st.sampled_from([MAX_INT - 1, MAX_INT]))
 Quantities = st.integers(min_value=1, max_value=6)
 
 
@@ -171,6 +173,27 @@ class BookstoreMachine(RuleBasedStateMachine):
             book.stock,
         )
 
+    @precondition(lambda self: self.open_orders_books())
+    @rule(data=st.data())
+    def restock_to_the_limit(self, data: st.DataObject) -> None:
+        """The seller sets a stock to its column's largest value while an order holds copies:
+        cancelling that order must then be refused, not overflow."""
+        book_id = data.draw(st.sampled_from(self.open_orders_books()), label="book")
+        response = self.call("PATCH", f"/books/{book_id}", {"stock": MAX_INT})
+        assert response.status_code == 200, response.text
+        assert as_json(response)["stock"] == MAX_INT
+        self.model.books[book_id].stock = MAX_INT
+
+    def open_orders_books(self) -> list[int]:
+        return sorted(
+            {
+                book_id
+                for order in self.model.orders.values()
+                if not order.cancelled
+                for book_id in order.lines
+            }
+        )
+
     @precondition(lambda self: self.model.books)
     @rule(data=st.data())
     def delete_book(self, data: st.DataObject) -> None:
@@ -246,6 +269,16 @@ class BookstoreMachine(RuleBasedStateMachine):
         if order.cancelled:
             assert response.status_code == 409, response.text
             assert response.json() == {"detail": "Order is already cancelled"}
+            return
+        full = [
+            book_id
+            for book_id, (quantity, _price) in order.lines.items()
+            if self.model.books[book_id].stock + quantity > MAX_INT
+        ]
+        if full:
+            message = f"Cannot cancel: the stock of book {full[0]} would exceed {MAX_INT}"
+            assert response.status_code == 409, response.text
+            assert response.json() == {"detail": message}
             return
         assert response.status_code == 200, response.text
         order.cancelled = True

@@ -1,4 +1,5 @@
-"""Hostile input to POST, PUT and PATCH /books (issue 15): text with nothing to see.
+"""Hostile input to POST, PUT and PATCH /books (issue 15): stock past its column, text with
+nothing to see.
 
 Every refusal is a 422 naming the field, and the stored book is left exactly as it was.
 """
@@ -21,6 +22,7 @@ from tests.integration.books.payloads import (
 )
 from tests.support.data import CreateBook, CreateUser
 
+MAX_STOCK = 2**31 - 1  # PostgreSQL's integer column
 WRITES = [
     pytest.param("POST", id="post"),
     pytest.param("PUT", id="put"),
@@ -124,3 +126,67 @@ class TestInvisibleText:
 
         assert response.status_code == (201 if method == "POST" else 200), response.text
         assert response.json() == written_book(method, before, {"title": stored})
+
+
+class TestStock:
+    @pytest.mark.parametrize("method", WRITES)
+    @pytest.mark.parametrize(
+        "stock", [pytest.param(0, id="zero"), pytest.param(MAX_STOCK, id="column_max")]
+    )
+    async def test_stock_at_a_bound_is_stored(
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+        method: str,
+        stock: int,
+    ) -> None:
+        book, headers = await owned_book(create_user, create_book, settings)
+        before = book_public(book)
+
+        response = await write_book(client, method, book.id, {"stock": stock}, headers)
+
+        assert response.status_code == (201 if method == "POST" else 200), response.text
+        assert response.json() == written_book(method, before, {"stock": stock})
+        assert [row["stock"] for row in await book_rows(db_session)] == (
+            [before["stock"], stock] if method == "POST" else [stock]
+        )
+
+    @pytest.mark.parametrize("method", WRITES)
+    @pytest.mark.parametrize(
+        "stock",
+        [
+            pytest.param(MAX_STOCK + 1, id="column_max_plus_1"),
+            pytest.param(2**63 - 1, id="int64_max"),
+            pytest.param(2**63, id="int64_max_plus_1"),
+            pytest.param(10**30, id="far_past"),
+        ],
+    )
+    async def test_stock_past_the_column_is_422_and_nothing_changes(
+        self,
+        client: httpx.AsyncClient,
+        db_session: AsyncSession,
+        create_user: CreateUser,
+        create_book: CreateBook,
+        settings: Settings,
+        method: str,
+        stock: int,
+    ) -> None:
+        book, headers = await owned_book(create_user, create_book, settings)
+        before = await book_rows(db_session)
+
+        response = await write_book(client, method, book.id, {"stock": stock}, headers)
+
+        assert response.status_code == 422, response.text
+        assert response.json() == {
+            "detail": [
+                {
+                    "loc": ["body", "stock"],
+                    "msg": f"Input should be less than or equal to {MAX_STOCK}",
+                    "type": "less_than_equal",
+                }
+            ]
+        }
+        assert await book_rows(db_session) == before

@@ -60,7 +60,8 @@ class TestPaging:
     ) -> None:
         await create_book()
 
-        response = await client.get("/books", params={"skip": str(2**63)})
+        # The largest skip there is; past it is a 422 (core/test_integer_limits.py).
+        response = await client.get("/books", params={"skip": str(2**31 - 1)})
 
         assert response.status_code == 200, response.text
         assert response.json() == []

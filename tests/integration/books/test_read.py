@@ -61,14 +61,22 @@ class TestReadBook:
             pytest.param(2**63, id="beyond_int64"),
         ],
     )
-    async def test_id_beyond_the_column_range_returns_404(
+    async def test_id_beyond_the_column_range_returns_422(
         self, client: httpx.AsyncClient, book_id: int
     ) -> None:
-        # An integer no row can have is simply not found, not a database error.
+        # An integer no row can have says the bound, not a database error (issue 15).
         response = await client.get(f"/books/{book_id}")
 
-        assert response.status_code == 404, response.text
-        assert response.json() == {"detail": "Book not found"}
+        assert response.status_code == 422, response.text
+        assert response.json() == {
+            "detail": [
+                {
+                    "loc": ["path", "book_id"],
+                    "msg": "Input should be less than or equal to 2147483647",
+                    "type": "less_than_equal",
+                }
+            ]
+        }
 
     @pytest.mark.parametrize(
         ("book_id", "error_type"),

@@ -87,7 +87,6 @@ class TestDownloadFile:
         [
             pytest.param("other_users", id="another_users_file"),
             pytest.param("/files/999999", id="missing"),
-            pytest.param("/files/99999999999", id="past_int32"),
         ],
     )
     async def test_others_and_missing_get_the_same_404(

@@ -191,10 +191,11 @@ class TestListUsers:
             "detail": [{"loc": ["query", loc], "msg": IsStr(), "type": error_type}]
         }
 
-    async def test_skip_beyond_the_database_integer_range_is_an_empty_page_not_500(
+    async def test_largest_skip_is_an_empty_page_not_500(
         self, tolerant_admin_client: httpx.AsyncClient
     ) -> None:
-        response = await tolerant_admin_client.get("/admin/users", params={"skip": str(2**63)})
+        # Past it is a 422 (tests/integration/core/test_integer_limits.py).
+        response = await tolerant_admin_client.get("/admin/users", params={"skip": str(2**31 - 1)})
 
         assert response.status_code == 200, response.text
         assert response.json() == []
