@@ -5,9 +5,14 @@ from types import MappingProxyType
 from typing import Any, ClassVar, cast
 
 from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import Match
 
 
 class ErrorDetail(BaseModel):
@@ -113,6 +118,34 @@ async def handle_validation_error(_request: Request, exc: Exception) -> JSONResp
     return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this request's path, sorted.
+
+    Starlette's 405 names only the methods of the first route whose path matched, and FastAPI
+    makes one route per method: `OPTIONS /books` said `Allow: GET` though `POST /books` exists
+    (issue 15, external contract check). Here every route is asked; those whose path matches
+    but not the method (`Match.PARTIAL`) are the resource's other methods. `iter_route_contexts`
+    walks into included routers, which FastAPI keeps nested (`app.routes` holds the routers).
+    """
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match is Match.PARTIAL:
+            methods.update(route.methods or ())
+    return sorted(methods)
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's own answer to an `HTTPException`, with a 405's `Allow` listing the resource's
+    methods, all of them (RFC 9110, section 15.5.6)."""
+    error = cast(HTTPException, exc)  # registered for HTTPException only
+    if error.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        headers = {**(error.headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        error = HTTPException(error.status_code, error.detail, headers=headers)
+    return await http_exception_handler(request, error)
+
+
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, handle_app_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(HTTPException, handle_http_error)
