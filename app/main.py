@@ -7,7 +7,7 @@ import httpx
 from fastapi import FastAPI
 
 from app import __version__
-from app.auth.rate_limit import build_login_limiter
+from app.auth.rate_limit import build_login_limiter, build_registration_limiter
 from app.auth.router import router as auth_router
 from app.books.router import router as books_router
 from app.catalog.client import build_breaker
@@ -60,6 +60,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         await app.state.event_bus.stop()
         await app.state.login_limiter.close()
+        await app.state.registration_limiter.close()
         await engine.dispose()
         await app.state.http_client.aclose()
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.passwords = build_passwords(settings)
     app.state.login_limiter = build_login_limiter(settings)
+    app.state.registration_limiter = build_registration_limiter(settings)
     app.state.mailer = build_mailer(settings)
     app.state.catalog_breaker = build_breaker(settings)
     app.state.event_bus = build_event_bus(settings)

@@ -89,11 +89,13 @@ ENVIRONMENT=development uv run --frozen python -m app.seed >/dev/null
 SECRET_KEY="$(uv run --frozen python -c 'import secrets; print(secrets.token_urlsafe(48))')"
 # Every simulated user logs in from 127.0.0.1, so the per-client login limit (20 a minute by
 # default) would turn the run into 429s: raised here, for this run only. The per-email failure
-# limit stays as it is (the load test never fails a login).
+# limit stays as it is (the load test never fails a login). Likewise the per-client
+# registration limit (10 an hour): every simulated customer signs up.
 ENVIRONMENT=production SECRET_KEY="${SECRET_KEY}" \
   REDIS_URL="redis://127.0.0.1:6379/${REDIS_DB}" \
   EVENTS_CHANNEL="bookstore:loadtest:${RUN_ID}" \
   LOGIN_RATE_LIMIT="100000 per minute" \
+  REGISTER_RATE_LIMIT="100000 per hour" \
   UPLOAD_DIR="${upload_dir}" LOG_LEVEL=WARNING \
   uv run --frozen uvicorn app.main:app --host 127.0.0.1 --port "${PORT}" --workers 2 \
   --no-access-log --log-level warning &

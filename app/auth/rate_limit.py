@@ -1,6 +1,7 @@
-"""Login limits: failed logins per email and login requests per client (API.md, /auth/login).
+"""Login limits (failed logins per email and login requests per client, API.md /auth/login) and
+registrations per client (issue 15, finding 4).
 
-Both are moving windows from the `limits` library, in memory or, with REDIS_URL, in Redis so
+All are moving windows from the `limits` library, in memory or, with REDIS_URL, in Redis so
 that every process shares them. The moving window keeps the timestamps of the hits: "5 in 15
 minutes" means exactly that at any moment, with no burst at a fixed window's edge, and time is
 read by this process (so one clock, the app's, decides on both storages).
@@ -22,11 +23,21 @@ from app.core.config import Settings
 from app.core.errors import AppError
 
 DEFAULT_KEY_PREFIX = "bookstore:login"
+REGISTRATION_KEY_PREFIX = "bookstore:register"
 
 
 class TooManyLoginAttempts(AppError):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     detail = "Too many login attempts, try again later"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+class TooManyRegistrations(AppError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    detail = "Too many registrations, try again later"
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(headers={"Retry-After": str(retry_after)})
@@ -55,7 +66,35 @@ async def _remove_newest(storage: Storage, key: str) -> None:
         raise TypeError(f"no way to give a login attempt back on {type(storage).__name__}")
 
 
-class LoginLimiter:
+class _MovingWindows:
+    """Moving windows on one storage: what both limiters share."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self._windows = MovingWindowRateLimiter(storage)
+        self._closed = False
+
+    async def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
+        """Whole seconds until the oldest hit has left the window.
+
+        One past the floor rather than the ceiling: at the exact reset instant Redis still
+        counts the oldest hit (memory does not), and a client that waits Retry-After must succeed.
+        """
+        stats = await self._windows.get_window_stats(item, *identifiers)
+        return max(1, math.floor(stats.reset_time - time.time()) + 1)
+
+    async def close(self) -> None:
+        """Releases the storage (a Redis connection pool); safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if isinstance(self.storage, RedisStorage) and isinstance(
+            bridge := self.storage.bridge, RedispyBridge
+        ):
+            await cast(Redis, bridge.get_connection()).aclose()
+
+
+class LoginLimiter(_MovingWindows):
     """Counts login requests per client and failed logins per email."""
 
     def __init__(
@@ -66,12 +105,10 @@ class LoginLimiter:
         requests: RateLimitItem,
         trusted_proxies: TrustedProxies,
     ) -> None:
-        self.storage = storage
+        super().__init__(storage)
         self.failures = failures
         self.requests = requests
         self.trusted_proxies = trusted_proxies
-        self._windows = MovingWindowRateLimiter(storage)
-        self._closed = False
 
     async def admit(self, client_key: str, email: str | None) -> None:
         """Counts this request for the client and, before its password is checked, one failure
@@ -97,24 +134,21 @@ class LoginLimiter:
         if email is not None:
             await _remove_newest(self.storage, self.failures.key_for("email", email))
 
-    async def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
-        """Whole seconds until the oldest hit has left the window.
 
-        One past the floor rather than the ceiling: at the exact reset instant Redis still
-        counts the oldest hit (memory does not), and a client that waits Retry-After must succeed.
-        """
-        stats = await self._windows.get_window_stats(item, *identifiers)
-        return max(1, math.floor(stats.reset_time - time.time()) + 1)
+class RegistrationLimiter(_MovingWindows):
+    """Counts registration requests per client: each one costs an Argon2 hash (64 MiB, about
+    0.2 s of CPU), and any anonymous client can send them (issue 15, finding 4)."""
 
-    async def close(self) -> None:
-        """Releases the storage (a Redis connection pool); safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
-        if isinstance(self.storage, RedisStorage) and isinstance(
-            bridge := self.storage.bridge, RedispyBridge
-        ):
-            await cast(Redis, bridge.get_connection()).aclose()
+    def __init__(self, storage: Storage, *, requests: RateLimitItem) -> None:
+        super().__init__(storage)
+        self.requests = requests
+
+    async def admit(self, client_key: str) -> None:
+        """Counts this request for the client, before anything is hashed; raises
+        TooManyRegistrations when the client's budget is used up. Every request counts, a
+        refused one (409, 422 after the body was read) too."""
+        if not await self._windows.hit(self.requests, "client", client_key):
+            raise TooManyRegistrations(await self._retry_after(self.requests, "client", client_key))
 
 
 def build_login_limiter(
@@ -129,12 +163,29 @@ def build_login_limiter(
     )
 
 
+def build_registration_limiter(
+    settings: Settings, *, key_prefix: str = REGISTRATION_KEY_PREFIX
+) -> RegistrationLimiter:
+    """The app's registration limiter; keys apart from the login limiter's."""
+    return RegistrationLimiter(
+        _storage(settings, key_prefix), requests=parse(settings.register_rate_limit)
+    )
+
+
 def get_login_limiter(request: Request) -> LoginLimiter:
     limiter: LoginLimiter = request.app.state.login_limiter
     return limiter
 
 
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
+
+
+def get_registration_limiter(request: Request) -> RegistrationLimiter:
+    limiter: RegistrationLimiter = request.app.state.registration_limiter
+    return limiter
+
+
+RegistrationLimiterDep = Annotated[RegistrationLimiter, Depends(get_registration_limiter)]
 
 
 def client_key(request: Request, limiter: LoginLimiterDep) -> str:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, status
 
 from app.auth import service
 from app.auth.dependencies import CurrentUser, LoginServiceDep, PasswordsDep, RefreshServiceDep
-from app.auth.rate_limit import ClientKey
+from app.auth.rate_limit import ClientKey, RegistrationLimiterDep
 from app.auth.schemas import LoginRequest, RefreshRequest, TokenForm, TokenPair
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
@@ -19,15 +19,18 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
-    responses=error_responses(*BODY_ERRORS, 409),
+    responses=error_responses(*BODY_ERRORS, 409, 429),
 )
 async def register(
     session: SessionDep,
     passwords: PasswordsDep,
+    limiter: RegistrationLimiterDep,
+    client: ClientKey,
     mailer: MailerDep,
     background: BackgroundTasks,
     body: UserCreate,
 ) -> UserPublic:
+    await limiter.admit(client)  # before the hash it would cost (issue 15, finding 4)
     user = await users_service.register(session, passwords, body)
     background.add_task(send_quietly, mailer, messages.welcome(user))
     return UserPublic.model_validate(user)

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # `limits` notation: failed logins per email, and login requests per client address.
     login_failures_limit: str = "5 per 15 minutes"
     login_rate_limit: str = "20 per minute"
+    # Registrations per client address, and Argon2 hashes running at once in one process (each
+    # takes 64 MiB with production parameters; the rest wait): issue 15, finding 4.
+    register_rate_limit: str = "10 per hour"
+    max_concurrent_hashes: int = Field(default=2, ge=1)
     # Peers whose X-Forwarded-For is believed; anyone else is keyed by their own address.
     trusted_proxies: CommaList = []
 
@@ -99,7 +103,7 @@ class Settings(BaseSettings):
             raise ValueError(f"expected an http(s) URL with a host, got {value!r}")
         return value
 
-    @field_validator("login_failures_limit", "login_rate_limit")
+    @field_validator("login_failures_limit", "login_rate_limit", "register_rate_limit")
     @classmethod
     def _one_valid_limit(cls, value: str) -> str:
         """A bad limit fails at start-up, not on the first login."""

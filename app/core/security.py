@@ -1,17 +1,21 @@
 """Password hashing (pwdlib, Argon2) and JWT access/refresh tokens (PyJWT)."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from starlette.concurrency import run_in_threadpool
 
 from app.core.config import Environment, Settings
+
+T = TypeVar("T")
 
 
 class TokenType(StrEnum):
@@ -29,18 +33,34 @@ class Passwords:
     Argon2 costs about 0.2 s of CPU with production parameters, so it runs in a worker thread
     (argon2-cffi releases the GIL): on the event loop it stalled every other request of the
     worker during sign-ups (found by the load tests, docs/load-tests.md).
+
+    Each hash also takes 64 MiB while it runs, so at most `max_concurrent` run at once and the
+    rest wait their turn: 40 registrations at once took a worker from 117 MiB to 2.6 GiB
+    (issue 15, finding 4; docs/benchmarks.md, "Registration burst").
     """
 
-    def __init__(self, hasher: Argon2Hasher) -> None:
+    def __init__(self, hasher: Argon2Hasher, *, max_concurrent: int) -> None:
         self._hash = PasswordHash((hasher,))
         self._dummy_hash = self._hash.hash("dummy password for timing")
+        # anyio's, not asyncio's: it binds to no event loop, and an app may be served by more
+        # than one in turn (the test clients).
+        self._slots = anyio.Semaphore(max_concurrent)
+
+    @property
+    def waiting(self) -> int:
+        """Hashes and verifies waiting for a slot at this moment."""
+        return self._slots.statistics().tasks_waiting
 
     async def hash(self, password: str) -> str:
-        return await run_in_threadpool(self._hash.hash, password)
+        return await self._in_slot(self._hash.hash, password)
 
     async def verify(self, password: str, password_hash: str | None) -> bool:
         """Always does one Argon2 verify, so unknown users cost the same time as wrong passwords."""
-        return await run_in_threadpool(self._verify, password, password_hash)
+        return await self._in_slot(self._verify, password, password_hash)
+
+    async def _in_slot(self, work: Callable[..., T], *args: object) -> T:
+        async with self._slots:
+            return await run_in_threadpool(work, *args)
 
     def _verify(self, password: str, password_hash: str | None) -> bool:
         if password_hash is None:
@@ -57,7 +77,7 @@ def password_hasher(settings: Settings) -> Argon2Hasher:
 
 
 def build_passwords(settings: Settings) -> Passwords:
-    return Passwords(password_hasher(settings))
+    return Passwords(password_hasher(settings), max_concurrent=settings.max_concurrent_hashes)
 
 
 @dataclass(frozen=True, slots=True)

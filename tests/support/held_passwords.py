@@ -2,13 +2,17 @@
 
 `HookedPasswords` awaits a hook before every hash and verify: a probe of what the database
 holds at that moment, or `HeldVerifies.hold`, which stands in for slow Argon2 checks all in
-flight at once, without a clock.
+flight at once, without a clock. `HeldHashes` is held one level down, in the worker threads, to
+count how many hashes really run at once.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Literal
 
+from pwdlib.hashers.argon2 import Argon2Hasher
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.security import Passwords
@@ -83,3 +87,55 @@ class HeldVerifies:
             await inner(scope, receive, send_counted)
 
         return counted
+
+
+# Bounds a hang only: a hash nobody releases fails its request instead of stalling the server.
+HOLD_DEADLINE_SECONDS = 60.0
+
+
+class HeldHashes(Argon2Hasher):
+    """The test environment's Argon2 hasher, counting the hashes and verifies running at once
+    (`running`, and the most there ever were in `most`); after `hold()` each waits in its worker
+    thread until `release()`.
+
+    It sits under `Passwords` (patch `app.core.security.password_hasher` to return it before
+    the app is built), so it sees what the worker threads really run, inside whatever bound
+    `Passwords` keeps: with every running one held, the others wait for a slot
+    (`Passwords.waiting`), and once each request of a burst is one or the other, `running` is
+    all that were let in at once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.running = 0
+        self.most = 0
+        self._lock = threading.Lock()
+        self._open = threading.Event()
+        self._open.set()
+
+    def hold(self) -> None:
+        self._open.clear()
+
+    def release(self) -> None:
+        self._open.set()
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        with self._held():
+            return super().hash(password, salt=salt)
+
+    def verify(self, password: str | bytes, hash: str | bytes) -> bool:
+        with self._held():
+            return super().verify(password, hash)
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        with self._lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        try:
+            if not self._open.wait(HOLD_DEADLINE_SECONDS):
+                raise RuntimeError(f"a held hash was not released in {HOLD_DEADLINE_SECONDS} s")
+            yield
+        finally:
+            with self._lock:
+                self.running -= 1

@@ -1,9 +1,9 @@
 """Login-limit fixtures: the test's app gets a limiter on memory or on Redis, counters never shared.
 
-`login_limiter` (and `live_login_limiter`, for a live server's app) is parametrized (`memory`,
-`redis`): a test that asks for it runs on both storages. On Redis every test has its own key
-prefix, so xdist workers and tests never see each other's counters, and its keys are deleted
-afterwards. `TEST_REDIS_URL` points it elsewhere than the local Redis.
+`login_limiter` (and `live_login_limiter`, `live_registration_limiter` for a live server's app)
+is parametrized (`memory`, `redis`): a test that asks for it runs on both storages. On Redis
+every test has its own key prefix, so xdist workers and tests never see each other's counters,
+and its keys are deleted afterwards. `TEST_REDIS_URL` points it elsewhere than the local Redis.
 """
 
 import os
@@ -17,7 +17,12 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from starlette.types import ASGIApp
 
-from app.auth.rate_limit import LoginLimiter, build_login_limiter
+from app.auth.rate_limit import (
+    LoginLimiter,
+    RegistrationLimiter,
+    build_login_limiter,
+    build_registration_limiter,
+)
 from app.core.config import Settings
 from tests.fixtures.app import BASE_URL
 
@@ -81,6 +86,23 @@ async def live_login_limiter(
     closes it in the server's loop; its keys are deleted after the test."""
     async with own_login_limiter(settings, limiter_redis_url, trusted_proxies) as limiter:
         yield limiter
+
+
+@pytest.fixture
+async def live_registration_limiter(
+    settings: Settings, limiter_redis_url: str | None
+) -> AsyncIterator[RegistrationLimiter]:
+    """A registration limiter (the default REGISTER_RATE_LIMIT) on the parametrized storage, for
+    `app.state.registration_limiter` of a served app, like `live_login_limiter`."""
+    prefix = f"test:{uuid4().hex}"
+    limiter_settings = settings.model_copy(update={"redis_url": limiter_redis_url})
+    limiter = build_registration_limiter(limiter_settings, key_prefix=prefix)
+    try:
+        yield limiter
+    finally:
+        await limiter.close()
+        if limiter_redis_url is not None:
+            await _delete_keys(limiter_redis_url, f"{prefix}:*")
 
 
 async def _delete_keys(url: str, pattern: str) -> None:

@@ -1,10 +1,10 @@
-"""The client key (peer or trusted proxy's X-Forwarded-For), the 429 error and limit settings."""
+"""The client key (peer or trusted proxy's X-Forwarded-For), the 429 errors and limit settings."""
 
 import pytest
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from app.auth.rate_limit import TooManyLoginAttempts
+from app.auth.rate_limit import TooManyLoginAttempts, TooManyRegistrations
 from app.core.client_address import TrustedProxies
 from app.core.config import Settings
 
@@ -85,6 +85,17 @@ class TestTooManyLoginAttempts:
         assert dict(TooManyLoginAttempts(7).extra_headers) == {"Retry-After": "7"}
 
 
+class TestTooManyRegistrations:
+    def test_carries_its_own_retry_after_and_the_429_message(self) -> None:
+        error = TooManyRegistrations(3600)
+
+        assert (error.status_code, error.detail, dict(error.extra_headers)) == (
+            429,
+            "Too many registrations, try again later",
+            {"Retry-After": "3600"},
+        )
+
+
 class TestLimitSettings:
     @pytest.mark.parametrize(
         ("value", "message"),
@@ -96,7 +107,11 @@ class TestLimitSettings:
         ],
     )
     @pytest.mark.parametrize(
-        "field", [pytest.param(f, id=f) for f in ("login_rate_limit", "login_failures_limit")]
+        "field",
+        [
+            pytest.param(f, id=f)
+            for f in ("login_rate_limit", "login_failures_limit", "register_rate_limit")
+        ],
     )
     def test_bad_limit_in_the_environment_fails_at_settings_time(
         self, monkeypatch: pytest.MonkeyPatch, field: str, value: str, message: str

@@ -36,6 +36,8 @@ class TestSettings:
             "events_channel": "bookstore:events",
             "login_failures_limit": "5 per 15 minutes",
             "login_rate_limit": "20 per minute",
+            "register_rate_limit": "10 per hour",
+            "max_concurrent_hashes": 2,
             "trusted_proxies": [],
             "cors_origins": [],
             "max_body_bytes": 1024 * 1024,
@@ -156,6 +158,7 @@ class TestSettings:
             pytest.param("access_token_minutes", 0, id="access_token_minutes"),
             pytest.param("refresh_token_days", 0, id="refresh_token_days"),
             pytest.param("database_pool_size", 0, id="database_pool_size"),
+            pytest.param("max_concurrent_hashes", 0, id="max_concurrent_hashes"),
         ],
     )
     def test_lifetimes_and_pool_size_must_be_positive(self, field: str, value: int) -> None:

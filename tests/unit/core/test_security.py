@@ -331,7 +331,7 @@ class TestPasswords:
 
     async def test_missing_user_still_costs_one_verify_and_fails(self) -> None:
         hasher = RecordingHasher()
-        passwords = Passwords(hasher)
+        passwords = Passwords(hasher, max_concurrent=1)
 
         # The dummy hash made at construction is what an unknown user is verified against.
         assert (await passwords.verify("dummy password for timing", None), hasher.checked) == (
