@@ -11,10 +11,11 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
-from app.books.isbn import normalise_isbn
+from app.books.isbn import ISBN_JSON_SCHEMA, normalise_isbn
 from app.books.models import MAX_STOCK
 from app.core.text import NoNul, Visible
 
@@ -24,7 +25,8 @@ Title = Annotated[
 Author = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoNul, Visible
 ]
-Isbn = Annotated[str, AfterValidator(normalise_isbn)]
+# The schema states the rule normalise_isbn checks (issue 15).
+Isbn = Annotated[str, AfterValidator(normalise_isbn), WithJsonSchema(ISBN_JSON_SCHEMA)]
 Description = Annotated[str, Field(max_length=2000), NoNul]
 Stock = Annotated[int, Field(ge=0, le=MAX_STOCK)]
 # Decimal in the server, a JSON number on the wire (Pydantic would send a string).

@@ -4,15 +4,21 @@ import httpx
 from fastapi import Depends, Path, Request
 from pydantic import AfterValidator
 
-from app.books.isbn import normalise_isbn
+from app.books.isbn import ISBN_JSON_SCHEMA, normalise_isbn
 from app.catalog.breaker import CircuitBreaker
 from app.catalog.client import Catalog, CatalogClient, CatalogPolicy
 from app.core.clock import NowDep
 from app.core.config import SettingsDep
 
+# The rule is checked by `normalise_isbn` (friendlier messages than a pattern mismatch) and
+# published as ISBN_JSON_SCHEMA: the schema said nothing, and 422 surprised its clients (issue 15).
 IsbnPath = Annotated[
     str,
-    Path(description="ISBN-13; hyphens and spaces allowed", examples=["978-0-441-01359-3"]),
+    Path(
+        description="ISBN-13; hyphens and spaces allowed",
+        examples=["978-0-441-01359-3"],
+        json_schema_extra=ISBN_JSON_SCHEMA,
+    ),
     AfterValidator(normalise_isbn),
 ]
 

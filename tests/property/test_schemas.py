@@ -1,5 +1,6 @@
 """Schema invariants over generated inputs: BookCreate/BookUpdate, ISBN-13s, prices, UserCreate."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -8,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from app.books.isbn import normalise_isbn
+from app.books.isbn import ISBN_PATTERN, isbn13_check_digit, normalise_isbn
 from app.books.schemas import BookCreate, BookUpdate
 from app.users.schemas import UserCreate
 from tests.property.strategies import (
@@ -134,6 +135,22 @@ class TestIsbn:
         assert rejected_fields(BookCreate, body) == ([] if valid else [("isbn",)])
         if valid:
             assert BookCreate.model_validate(body).isbn == expected_digits
+
+    @given(text=isbn_like_text())
+    @example(text="978\x1c044101359\x853").via("whitespace only Python calls whitespace")
+    @example(text="978\ufeff0441013593").via("whitespace only ECMAScript calls whitespace")
+    def test_the_published_pattern_matches_iff_only_the_check_digit_can_be_wrong(
+        self, text: str
+    ) -> None:
+        """Issue 15: what the schema's pattern allows is what the server reads; the check digit
+        is the one rule left to `format: isbn-13`."""
+        digits = "".join(ch for ch in text if ch != "-" and not ch.isspace())
+        reads = len(digits) == 13 and digits.isascii() and digits.isdigit()
+
+        assert (re.fullmatch(ISBN_PATTERN, text) is not None) == reads
+        if reads and isbn13_check_digit(digits[:12]) != int(digits[12]):
+            with pytest.raises(ValueError, match=r"^ISBN check digit is wrong$"):
+                normalise_isbn(text)
 
     @given(text=invalid_isbn13s())
     def test_near_miss_isbns_are_rejected(self, text: str) -> None:

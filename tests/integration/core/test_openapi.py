@@ -2,6 +2,8 @@
 
 import httpx
 
+from app.books.isbn import ISBN_PATTERN
+
 
 class TestOpenApi:
     async def test_schema_declares_the_oauth2_password_flow_on_auth_token(
@@ -29,3 +31,28 @@ class TestOpenApi:
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
         assert "SwaggerUIBundle" in response.text
         assert "'/openapi.json'" in response.text
+
+
+class TestPublishedRules:
+    """Issue 15 (external contract check): requests valid by the published schema were refused
+    with 422. Each rule the server checks is in the schema."""
+
+    async def test_every_isbn_states_its_pattern_and_format(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        schema = (await client.get("/openapi.json")).json()
+        books = schema["components"]["schemas"]
+        (lookup,) = schema["paths"]["/books/lookup/{isbn}"]["get"]["parameters"]
+        rule = {"type": "string", "format": "isbn-13", "pattern": ISBN_PATTERN, "minLength": 13}
+
+        assert lookup["schema"] == {
+            **rule,
+            "title": "Isbn",
+            "description": "ISBN-13; hyphens and spaces allowed",
+            "examples": ["978-0-441-01359-3"],
+        }
+        assert books["BookCreate"]["properties"]["isbn"] == {**rule, "title": "Isbn"}
+        assert books["BookUpdate"]["properties"]["isbn"] == {
+            "anyOf": [rule, {"type": "null"}],
+            "title": "Isbn",
+        }

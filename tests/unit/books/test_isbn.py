@@ -1,6 +1,9 @@
+import re
+import sys
+
 import pytest
 
-from app.books.isbn import isbn13_check_digit, normalise_isbn
+from app.books.isbn import SEPARATOR_CLASS, isbn13_check_digit, normalise_isbn
 
 
 class TestIsbn13CheckDigit:
@@ -65,3 +68,19 @@ class TestNormaliseIsbn:
             ValueError, match=r"^ISBN must be 13 digits \(hyphens and spaces allowed\)$"
         ):
             normalise_isbn(value)
+
+
+class TestPublishedSeparators:
+    def test_the_spelled_out_class_is_exactly_what_normalise_strips(self) -> None:
+        """The schema cannot say `\\s` (its dialect reads it differently): every code point
+        the published class takes is a hyphen or Python whitespace, and no other."""
+        published = re.compile(SEPARATOR_CLASS)
+        stripped = re.compile(r"[-\s]")
+
+        differ = [
+            hex(code)
+            for code in range(sys.maxunicode + 1)
+            if bool(published.fullmatch(chr(code))) != bool(stripped.fullmatch(chr(code)))
+        ]
+
+        assert differ == []
