@@ -69,6 +69,11 @@ throughput:  ## wrk on loopback: constant, raw asyncpg, GET /books/{id}, GET /bo
 	@bash scripts/require.sh throughput wrk
 	$(UV_RUN) python -m tests.benchmarks.throughput --database-url $(POSTGRES_URL) $(THROUGHPUT_ARGS)
 
+# docs/benchmarks.md, "Registration burst" (issue 15, finding 4).
+.PHONY: benchmark-register
+benchmark-register:  ## one worker's peak memory under 40 registrations at once (production Argon2)
+	$(UV_RUN) python -m tests.benchmarks.register_burst $(REGISTER_BURST_ARGS)
+
 # --- CI pipeline targets (issue 8, docs/ci.md): the GitHub workflows run only these. ---
 .PHONY: test-unit coverage-ci test-property-contract docker-build docker-test ci-gate \
 	mutation audit
