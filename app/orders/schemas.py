@@ -16,7 +16,16 @@ class OrderLine(BaseModel):
 
 
 class OrderCreate(BaseModel):
-    items: Annotated[list[OrderLine], Field(min_length=1, max_length=50)]
+    # `uniqueItems` states what JSON Schema can of "each book once" (issue 15): two equal lines.
+    items: Annotated[
+        list[OrderLine],
+        Field(
+            min_length=1,
+            max_length=50,
+            description="Each book at most once",
+            json_schema_extra={"uniqueItems": True},
+        ),
+    ]
 
     @model_validator(mode="after")
     def _each_book_once(self) -> Self:

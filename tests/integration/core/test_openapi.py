@@ -56,3 +56,34 @@ class TestPublishedRules:
             "anyOf": [rule, {"type": "null"}],
             "title": "Isbn",
         }
+
+    async def test_the_token_form_states_that_empty_fields_are_missing(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        schema = (await client.get("/openapi.json")).json()
+        form = schema["components"]["schemas"]["Body_token_auth_token_post"]["properties"]
+
+        assert form["username"] == {"type": "string", "minLength": 1, "title": "Username"}
+        assert form["password"] == {
+            "type": "string",
+            "format": "password",
+            "minLength": 1,
+            "maxLength": 1024,
+            "title": "Password",
+        }
+
+    async def test_order_lines_state_each_book_once_as_far_as_json_schema_can(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        schema = (await client.get("/openapi.json")).json()
+        order = schema["components"]["schemas"]["OrderCreate"]["properties"]
+
+        assert order["items"] == {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/OrderLine"},
+            "minItems": 1,
+            "maxItems": 50,
+            "uniqueItems": True,
+            "description": "Each book at most once",
+            "title": "Items",
+        }
