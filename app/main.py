@@ -26,6 +26,7 @@ from app.files.service import body_limits as upload_body_limits
 from app.health.router import router as health_router
 from app.notifications.mailer import build_mailer
 from app.orders.router import router as orders_router
+from app.realtime.connections import ClientConnections
 from app.realtime.router import router as realtime_router
 from app.realtime.service import ChatRoom
 from app.users import service as users_service
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog_breaker = build_breaker(settings)
     app.state.event_bus = build_event_bus(settings)
     app.state.chat_room = ChatRoom()
+    app.state.websocket_connections = ClientConnections.from_settings(settings)
     register_error_handlers(app)
     install_middleware(app, settings, body_limits=upload_body_limits(settings))
     # Matched in this order: the busiest paths (the book reads) first, since every router

@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     # Peers whose X-Forwarded-For is believed; anyone else is keyed by their own address.
     trusted_proxies: CommaList = []
 
+    # WebSockets (issue 15, finding 6; docs/decisions.md): open sockets per client address in
+    # each process (more are closed with 1013), and the bytes a socket's unsent frames may hold
+    # before the client is closed as too slow (1008). At least one echo of the largest frame.
+    ws_max_connections_per_client: int = Field(default=20, ge=1)
+    ws_outbox_max_bytes: int = Field(default=256 * 1024, ge=128 * 1024)
+
     cors_origins: CommaList = []
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     docs_enabled: bool = True

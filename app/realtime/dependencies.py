@@ -1,11 +1,14 @@
-"""What a WebSocket route needs: the process's chat room and the token a client offered."""
+"""What a WebSocket route needs: the process's chat room, a connection slot for the client, and
+the token a client offered."""
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, WebSocket
 from starlette.requests import HTTPConnection
 
+from app.realtime.connections import ClientConnections
 from app.realtime.service import ChatRoom
 
 BEARER_SUBPROTOCOL = "bearer"
@@ -17,6 +20,22 @@ def get_chat_room(connection: HTTPConnection) -> ChatRoom:
 
 
 ChatRoomDep = Annotated[ChatRoom, Depends(get_chat_room)]
+
+
+def get_client_connections(connection: HTTPConnection) -> ClientConnections:
+    connections: ClientConnections = connection.app.state.websocket_connections
+    return connections
+
+
+async def connection_slot(
+    websocket: WebSocket, connections: Annotated[ClientConnections, Depends(get_client_connections)]
+) -> AsyncIterator[bool]:
+    """Whether the client had a free slot; a slot taken is held until the route returns."""
+    with connections.slot(websocket) as admitted:
+        yield admitted
+
+
+AdmittedDep = Annotated[bool, Depends(connection_slot)]
 
 
 @dataclass(frozen=True, slots=True)

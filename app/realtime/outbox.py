@@ -1,45 +1,57 @@
-"""One WebSocket's outgoing messages: a bounded queue drained by the connection's own task.
+"""One WebSocket's outgoing frames: a queue bounded in bytes, drained by the connection's own task.
 
-Whoever sends to a connection (the chat room, the event bus) only puts a message in its queue,
-which never waits: a slow or dead client can never hold up the others. When the queue is full
-the *oldest* message is dropped (and counted): the client keeps getting the newest ones, and
-memory per client stays bounded. A dead client's drain task stays blocked in `send` until the
-server notices the disconnect (uvicorn's ping timeout), then it is cancelled.
+Whoever sends to a connection (the chat room, the event bus) only pushes a frame, which never
+waits: a slow or dead client can never hold up the others. A client that does not read what it
+is sent makes its queue grow; a push that would take the queued frames past `max_bytes` marks
+the client as too slow instead: the queue is emptied, later pushes are ignored, and
+`overflowed` is set for the connection to close it with 1008 (issue 15, finding 6;
+docs/decisions.md). So a connection holds at most `max_bytes` of queued frames, plus the one
+frame its drain task is sending.
 """
 
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
-Message = dict[str, Any]
-Send = Callable[[Message], Awaitable[None]]
+from app.realtime.frames import Frame
 
-SEND_QUEUE_SIZE = 64
+SendText = Callable[[str], Awaitable[None]]
+
 # How long a closing connection may spend flushing what is queued before the close frame.
 FLUSH_TIMEOUT_SECONDS = 1.0
 
 
 class Outbox:
-    def __init__(self, send: Send, *, maxsize: int = SEND_QUEUE_SIZE) -> None:
+    def __init__(self, send: SendText, *, max_bytes: int) -> None:
         self._send = send
-        self._queue: asyncio.Queue[Message] = asyncio.Queue(maxsize)
-        self.dropped = 0
+        self._queue: asyncio.Queue[Frame] = asyncio.Queue()
+        self.max_bytes = max_bytes
+        self.queued_bytes = 0
+        self.peak_bytes = 0
+        self.overflowed = asyncio.Event()
 
-    def push(self, message: Message) -> None:
-        """Queues `message` without waiting; drops the oldest queued one when full."""
-        if self._queue.full():
-            self._queue.get_nowait()
-            self._queue.task_done()
-            self.dropped += 1
-        self._queue.put_nowait(message)
+    def push(self, frame: Frame) -> None:
+        """Queues `frame` without waiting; past `max_bytes`, drops everything and overflows."""
+        if self.overflowed.is_set():
+            return
+        if self.queued_bytes + frame.size > self.max_bytes:
+            while not self._queue.empty():
+                self._queue.get_nowait()
+                self._queue.task_done()
+            self.queued_bytes = 0
+            self.overflowed.set()
+            return
+        self._queue.put_nowait(frame)
+        self.queued_bytes += frame.size
+        self.peak_bytes = max(self.peak_bytes, self.queued_bytes)
 
     async def drain(self) -> None:
-        """Sends queued messages in order, forever; stops quietly when sending fails."""
+        """Sends queued frames in order, forever; stops quietly when sending fails."""
         while True:
-            message = await self._queue.get()
+            frame = await self._queue.get()
+            self.queued_bytes -= frame.size
             try:
-                await self._send(message)
+                await self._send(frame.text())
             except Exception:  # the client is gone: the receive side will see it too
                 return
             finally:
@@ -56,9 +68,9 @@ class Outbox:
 
 
 @contextlib.asynccontextmanager
-async def open_outbox(send: Send, *, maxsize: int = SEND_QUEUE_SIZE) -> AsyncIterator[Outbox]:
+async def open_outbox(send: SendText, *, max_bytes: int) -> AsyncIterator[Outbox]:
     """An outbox whose drain task runs for the duration of the block."""
-    outbox = Outbox(send, maxsize=maxsize)
+    outbox = Outbox(send, max_bytes=max_bytes)
     task = asyncio.create_task(outbox.drain(), name="websocket-outbox")
     try:
         yield outbox

@@ -39,6 +39,8 @@ class TestSettings:
             "register_rate_limit": "10 per hour",
             "max_concurrent_hashes": 2,
             "trusted_proxies": [],
+            "ws_max_connections_per_client": 20,
+            "ws_outbox_max_bytes": 256 * 1024,
             "cors_origins": [],
             "max_body_bytes": 1024 * 1024,
             "docs_enabled": True,

@@ -1,0 +1,66 @@
+"""How a WebSocket conversation ends: the client leaves, sends a frame that is refused, or does
+not read what it is sent (its outbox overflows while it sends nothing, as on /ws/events)."""
+
+import asyncio
+
+import anyio
+import pytest
+from fastapi import WebSocket, status
+from starlette.types import Message
+
+from app.realtime.frames import JsonFrame
+from app.realtime.outbox import Outbox
+from app.realtime.service import MAX_MESSAGE_BYTES, converse, ignore
+
+WAIT_SECONDS = 5.0
+
+
+async def accepted(inbox: "asyncio.Queue[Message]") -> WebSocket:
+    """A WebSocket whose client says what is put in `inbox`, already accepted."""
+
+    async def send(message: Message) -> None:
+        pass
+
+    inbox.put_nowait({"type": "websocket.connect"})
+    websocket = WebSocket({"type": "websocket", "path": "/ws/a", "headers": []}, inbox.get, send)
+    await websocket.accept()
+    return websocket
+
+
+async def never_sent(text: str) -> None:
+    await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize(
+    ("said", "code"),
+    [
+        pytest.param({"type": "websocket.disconnect", "code": 1000}, None, id="client_left"),
+        pytest.param(
+            {"type": "websocket.receive", "text": "x" * (MAX_MESSAGE_BYTES + 1)},
+            status.WS_1009_MESSAGE_TOO_BIG,
+            id="frame_too_big",
+        ),
+        pytest.param(
+            {"type": "websocket.receive", "bytes": b"x"},
+            status.WS_1003_UNSUPPORTED_DATA,
+            id="binary_frame",
+        ),
+    ],
+)
+async def test_conversation_ends_with_what_the_client_did(said: Message, code: int | None) -> None:
+    inbox: asyncio.Queue[Message] = asyncio.Queue()
+    websocket = await accepted(inbox)
+    inbox.put_nowait(said)
+    with anyio.fail_after(WAIT_SECONDS):
+        assert await converse(websocket, Outbox(never_sent, max_bytes=4096), ignore) == code
+
+
+async def test_silent_client_that_reads_nothing_ends_with_1008_when_its_outbox_overflows() -> None:
+    websocket = await accepted(asyncio.Queue())
+    frame = JsonFrame.of({"type": "book.created"})
+    outbox = Outbox(never_sent, max_bytes=frame.size)
+    conversation = asyncio.create_task(converse(websocket, outbox, ignore))
+    outbox.push(frame)
+    outbox.push(frame)
+    with anyio.fail_after(WAIT_SECONDS):
+        assert await conversation == status.WS_1008_POLICY_VIOLATION
