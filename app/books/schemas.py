@@ -17,6 +17,7 @@ from pydantic import (
 
 from app.books.isbn import ISBN_JSON_SCHEMA, normalise_isbn
 from app.books.models import MAX_STOCK
+from app.core.schema import omitted_not_null
 from app.core.text import NoNul, Visible
 
 Title = Annotated[
@@ -49,12 +50,13 @@ class BookCreate(BaseModel):
 class BookUpdate(BaseModel):
     """PATCH body: any subset of BookCreate; an explicit null is allowed only where it may be."""
 
-    title: Title | None = None
-    author: Author | None = None
-    isbn: Isbn | None = None
-    price: Money | None = None
+    # Left out or given, not null (the validator below); the schema says so (issue 15).
+    title: Annotated[Title | None, omitted_not_null()] = None
+    author: Annotated[Author | None, omitted_not_null()] = None
+    isbn: Annotated[Isbn | None, omitted_not_null()] = None
+    price: Annotated[Money | None, omitted_not_null()] = None
     description: Description | None = None
-    stock: Stock | None = None
+    stock: Annotated[Stock | None, omitted_not_null()] = None
 
     @field_validator("title", "author", "isbn", "price", "stock", mode="before")
     @classmethod

@@ -12,6 +12,7 @@ from pydantic import (
     field_validator,
 )
 
+from app.core.schema import omitted_not_null
 from app.core.text import NoNul
 from app.users.models import Role
 from app.users.password_policy import check_password_policy
@@ -58,10 +59,13 @@ def _reject_null(value: Any, info: ValidationInfo) -> Any:
 class UserUpdate(BaseModel):
     """PATCH /users/me. `role`, `is_active` and `email` are not fields: sent, they are ignored."""
 
-    name: Name | None = None
+    # Left out or given, not null (the validator below); the schema says so (issue 15).
+    name: Annotated[Name | None, omitted_not_null()] = None
     # Compared only, like a login password: no policy, so a 422 reveals nothing about it.
-    current_password: Annotated[str, Field(min_length=1, max_length=1024)] | None = None
-    new_password: Password | None = None
+    current_password: Annotated[
+        Annotated[str, Field(min_length=1, max_length=1024)] | None, omitted_not_null()
+    ] = None
+    new_password: Annotated[Password | None, omitted_not_null()] = None
 
     _not_null = field_validator("name", "current_password", "new_password", mode="before")(
         _reject_null
@@ -71,7 +75,7 @@ class UserUpdate(BaseModel):
 class AdminUserUpdate(BaseModel):
     """PATCH /admin/users/{id}: what only an admin may change."""
 
-    role: Role | None = None
-    is_active: bool | None = None
+    role: Annotated[Role | None, omitted_not_null()] = None
+    is_active: Annotated[bool | None, omitted_not_null()] = None
 
     _not_null = field_validator("role", "is_active", mode="before")(_reject_null)

@@ -52,9 +52,26 @@ class TestPublishedRules:
             "examples": ["978-0-441-01359-3"],
         }
         assert books["BookCreate"]["properties"]["isbn"] == {**rule, "title": "Isbn"}
-        assert books["BookUpdate"]["properties"]["isbn"] == {
-            "anyOf": [rule, {"type": "null"}],
-            "title": "Isbn",
+        assert books["BookUpdate"]["properties"]["isbn"] == {**rule, "title": "Isbn"}
+
+    async def test_patch_fields_that_refuse_null_do_not_offer_it(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+
+        offers_null = {
+            name: sorted(
+                field
+                for field, schema in schemas[name]["properties"].items()
+                if {"type": "null"} in schema.get("anyOf", [])
+            )
+            for name in ("BookUpdate", "UserUpdate", "AdminUserUpdate")
+        }
+
+        assert offers_null == {
+            "BookUpdate": ["description"],  # null clears it
+            "UserUpdate": [],
+            "AdminUserUpdate": [],
         }
 
     async def test_the_token_form_states_that_empty_fields_are_missing(

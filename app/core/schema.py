@@ -1,0 +1,32 @@
+"""JSON Schema adjustments the domains' schemas share."""
+
+from typing import Any
+
+from pydantic import Field
+from pydantic.fields import FieldInfo
+
+NULL = {"type": "null"}
+
+
+def omit_null(schema: dict[str, Any]) -> None:
+    """Drops the `null` branch FastAPI publishes for an `X | None = None` field.
+
+    For PATCH fields that may be left out but refuse an explicit null (their validator answers
+    422): the schema offered null, and clients sending it were refused (issue 15, external
+    contract check). Not `SkipJsonSchema[None]`: it makes the field a union, and 422 locations
+    gain union tags (`["body", "title", "function-after[...]"]`).
+    """
+    branches = schema.pop("anyOf", None)
+    if branches is None:
+        return
+    kept = [branch for branch in branches if branch != NULL]
+    if len(kept) == 1:
+        schema.update(kept[0])
+    else:
+        schema["anyOf"] = kept
+
+
+def omitted_not_null() -> FieldInfo:
+    """`Annotated[X | None, omitted_not_null()] = None`: may be left out, may not be null."""
+    info: FieldInfo = Field(json_schema_extra=omit_null)
+    return info
