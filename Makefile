@@ -75,8 +75,8 @@ benchmark-register:  ## one worker's peak memory under 40 registrations at once 
 	$(UV_RUN) python -m tests.benchmarks.register_burst $(REGISTER_BURST_ARGS)
 
 # --- CI pipeline targets (issue 8, docs/ci.md): the GitHub workflows run only these. ---
-.PHONY: test-unit coverage-ci test-property-contract docker-build docker-test ci-gate \
-	mutation audit
+.PHONY: test-unit coverage-ci test-property-contract contract-live docker-build docker-test \
+	ci-gate mutation audit
 
 ACTIONLINT_DIR = tools/actionlint
 WORKFLOWS = $(sort $(wildcard .github/workflows/*.yml))
@@ -112,6 +112,12 @@ coverage-ci:  ## suite on SQLite and PostgreSQL under coverage; JUnit + coverage
 test-property-contract:  ## property (Hypothesis ci profile), contract and migration tests on PostgreSQL
 	HYPOTHESIS_PROFILE=ci DATABASE_URL=$(POSTGRES_URL) $(UV_RUN) pytest -n auto \
 		tests/property tests/contract tests/integration/migrations $(PYTEST_ARGS)
+
+# Schemathesis `--checks all` against uvicorn on loopback, fake catalogue, SQLite in a temp dir
+# (issue 15; docs/schemathesis.md). CONTRACT_LIVE_MAX_TIME: the customer pass's seconds (60;
+# the admin pass gets half), CONTRACT_LIVE_ARGS: extra `schemathesis run` flags.
+contract-live:  ## Schemathesis --checks all against a live server (customer and admin passes, ~2 min)
+	$(UV_RUN) python scripts/contract_live.py
 
 docker-build:  ## the production image and the test image (needs a Docker engine)
 	docker build --file Dockerfile --tag $(IMAGE):local .
