@@ -6,7 +6,8 @@ from fastapi import UploadFile
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.books.exceptions import BookHasNoCover
+from app.books import repository
+from app.books.exceptions import BookHasNoCover, BookNotFound
 from app.books.models import Book
 from app.files import service as files_service
 from app.files.inspection import COVER_TYPES
@@ -25,16 +26,22 @@ class CoverPublic(BaseModel):
 async def replace(
     session: AsyncSession, storage: FileStorage, book: Book, upload: UploadFile, *, max_bytes: int
 ) -> CoverPublic:
-    """The new cover is committed before the old file goes; a failed commit keeps no new file."""
+    """The new file is stored first, outside any transaction. Then, on the locked row, the new
+    cover is committed, and only after the commit is the file the row named *then* removed:
+    concurrent replacements each remove the one they replaced (issue 15). A failure, or the
+    book deleted meanwhile (404), keeps no new file."""
     saved, content_type = await files_service.store(
         storage, upload, expected=COVER_TYPES, max_bytes=max_bytes
     )
-    old = book.cover_storage_name
-    book.cover_storage_name = saved.name
-    book.cover_content_type = content_type
-    book.cover_size = saved.size
-    book.cover_etag = saved.sha256
     try:
+        current = await repository.locked(session, book.id)
+        if current is None:
+            raise BookNotFound
+        old = current.cover_storage_name
+        current.cover_storage_name = saved.name
+        current.cover_content_type = content_type
+        current.cover_size = saved.size
+        current.cover_etag = saved.sha256
         await session.commit()
     except BaseException:
         await storage.delete(saved.name)

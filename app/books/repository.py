@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books import queries
@@ -17,6 +18,18 @@ class BookFilter:
 async def get(session: AsyncSession, book_id: int) -> Book | None:
     """The ORM object, for the paths that change a book or stream its cover."""
     return await session.get(Book, book_id)
+
+
+async def locked(session: AsyncSession, book_id: int) -> Book | None:
+    """The book as it is now, its row locked until the transaction ends (SQLite's writing
+    transactions hold the whole database's lock from their first statement anyway)."""
+    statement = (
+        select(Book)
+        .where(Book.id == book_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await session.scalars(statement)).one_or_none()
 
 
 async def find_public(db: ReadConnection, book_id: int) -> BookPublic | None:

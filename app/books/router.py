@@ -1,11 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from starlette.responses import StreamingResponse
 
 from app.auth.dependencies import CurrentUser
 from app.books import covers, queries, repository, service
-from app.books.dependencies import BookId, ChangeableBook, ValidBook
+from app.books.dependencies import BookId, ChangeableBook, NewCoverDep, ValidBook
 from app.books.exceptions import BookNotFound
 from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 from app.core.config import SettingsDep
@@ -17,6 +17,7 @@ from app.core.reads import ReadsDep
 from app.core.routing import DecimalJSONRoute
 from app.core.text import SearchText
 from app.files.dependencies import StorageDep
+from app.files.forms import BINARY, multipart_body
 from app.files.responses import stream_stored
 
 router = APIRouter(prefix="/books", tags=["books"], route_class=DecimalJSONRoute)
@@ -82,19 +83,23 @@ async def update_book(session: SessionDep, book: ChangeableBook, body: BookUpdat
     status_code=status.HTTP_204_NO_CONTENT,
     responses=error_responses(*BEARER_ERRORS, 404, 409),
 )
-async def delete_book(session: SessionDep, book: ChangeableBook) -> None:
-    await service.delete(session, book)
+async def delete_book(session: SessionDep, book: ChangeableBook, storage: StorageDep) -> None:
+    await service.delete(session, storage, book)
 
 
-@router.put("/{book_id}/cover", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 415))
+@router.put(
+    "/{book_id}/cover",
+    responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 415),
+    openapi_extra=multipart_body(
+        "Body_replace_cover_books__book_id__cover_put", "file", {**BINARY, "title": "File"}
+    ),
+)
 async def replace_cover(
-    session: SessionDep,
-    book: ChangeableBook,
-    storage: StorageDep,
-    settings: SettingsDep,
-    file: Annotated[UploadFile, File()],
+    session: SessionDep, new: NewCoverDep, storage: StorageDep, settings: SettingsDep
 ) -> covers.CoverPublic:
-    return await covers.replace(session, storage, book, file, max_bytes=settings.max_cover_bytes)
+    return await covers.replace(
+        session, storage, new.book, new.file, max_bytes=settings.max_cover_bytes
+    )
 
 
 @router.get(

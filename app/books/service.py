@@ -5,10 +5,12 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.books.exceptions import BookHasOrders, IsbnTaken
+from app.books import repository
+from app.books.exceptions import BookHasOrders, BookNotFound, IsbnTaken
 from app.books.models import Book
 from app.books.schemas import BookCreate, BookUpdate
 from app.core.errors import PermissionDenied
+from app.files.storage import FileStorage
 from app.orders import repository as orders_repository
 from app.users.models import Role, User
 
@@ -48,13 +50,23 @@ async def update(session: AsyncSession, book: Book, data: BookUpdate) -> Book:
     return await _apply(session, book, data.model_dump(exclude_unset=True))
 
 
-async def delete(session: AsyncSession, book: Book) -> None:
-    """Books with orders stay (409): the check, and the RESTRICT key for a racing order."""
+async def delete(session: AsyncSession, storage: FileStorage, book: Book) -> None:
+    """Books with orders stay (409): the check, and the RESTRICT key for a racing order.
+
+    The row is locked first, so its cover is the one it has when it goes; the file is removed
+    after the commit, never before (a failed delete keeps a cover that still works).
+    """
+    current = await repository.locked(session, book.id)
+    if current is None:  # deleted by a request that raced this one
+        raise BookNotFound
     if await orders_repository.book_has_orders(session, book.id):
         raise BookHasOrders
-    await session.delete(book)
+    cover = current.cover_storage_name
+    await session.delete(current)
     try:
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
         raise BookHasOrders from exc
+    if cover is not None:
+        await storage.delete(cover)

@@ -16,7 +16,9 @@ first, as `install_middleware` builds it:
 5. `CORSMiddleware` (only with `CORS_ORIGINS`): inside 3-4 so preflights get ids and headers,
    outside 6 so a 413 can still be read by a browser client.
 6. `BodySizeLimitMiddleware`: 413 before the app reads a byte when Content-Length is too large;
-   otherwise counts the streamed bytes and stops the app's reads at the limit.
+   otherwise counts the streamed bytes and stops the app's reads at the limit. A response sent
+   before the request's body was read to its end says `Connection: close`, so the server drops
+   the rest instead of reading it in to keep the connection (a refused upload, issue 15).
 """
 
 import hashlib
@@ -158,13 +160,19 @@ def _under(path: str, prefix: str) -> bool:
     )
 
 
-def _content_length(scope: Scope) -> bytes:
-    """The raw `Content-Length` value (b"" without one): a scan, not a `Headers` object per
-    request."""
+def _content_length(scope: Scope) -> tuple[bytes, bool]:
+    """The raw `Content-Length` value (b"" without one), and whether a body is coming (a length
+    above 0, or chunked): a scan, not a `Headers` object per request."""
+    length, chunked = b"", False
     for name, value in scope["headers"]:
         if name == b"content-length":
-            return bytes(value)
-    return b""
+            length = bytes(value)
+        elif name == b"transfer-encoding":
+            chunked = True
+    return length, chunked or length.strip(b"0") != b""
+
+
+CLOSE = (b"connection", b"close")
 
 
 class BodySizeLimitMiddleware:
@@ -200,7 +208,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(route_path(scope))
-        length = _content_length(scope)
+        length, body_unread = _content_length(scope)
         if length.isdigit() and int(length) > limit:
             await self._too_large(scope, receive, send)
             return
@@ -209,17 +217,21 @@ class BodySizeLimitMiddleware:
         response_started = False
 
         async def receive_limited() -> Message:
-            nonlocal received
+            nonlocal received, body_unread
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise BodyTooLarge
+                body_unread = body_unread and message.get("more_body", False)
             return message
 
         async def send_tracking(message: Message) -> None:
             nonlocal response_started
-            response_started = response_started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start":
+                response_started = True
+                if body_unread:
+                    message = {**message, "headers": [*message.get("headers", ()), CLOSE]}
             await send(message)
 
         try:
@@ -232,7 +244,9 @@ class BodySizeLimitMiddleware:
     @staticmethod
     async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
-            {"detail": BODY_TOO_LARGE}, status_code=status.HTTP_413_CONTENT_TOO_LARGE
+            {"detail": BODY_TOO_LARGE},
+            status_code=status.HTTP_413_CONTENT_TOO_LARGE,
+            headers={"Connection": "close"},  # the rest of the body is never read
         )
         await response(scope, receive, send)
 

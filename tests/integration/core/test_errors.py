@@ -39,10 +39,6 @@ PATHS = {
     template: ", ".join(sorted(method.upper() for method in operations))
     for template, operations in json.loads(SNAPSHOT.read_text())["paths"].items()
 }
-# GET /files/upload is routed to GET /files/{file_id} until the files change of issue 15 lands.
-FILES_SHADOWED = pytest.mark.xfail(
-    strict=True, reason="GET /files/{file_id} also matches this path (issue 15)"
-)
 
 
 class TestMethodNotAllowed:
@@ -51,15 +47,7 @@ class TestMethodNotAllowed:
 
     @pytest.mark.parametrize(
         ("template", "methods"),
-        [
-            pytest.param(
-                template,
-                methods,
-                id=template,
-                marks=[FILES_SHADOWED] if template.startswith("/files/upload") else [],
-            )
-            for template, methods in PATHS.items()
-        ],
+        [pytest.param(template, methods, id=template) for template, methods in PATHS.items()],
     )
     async def test_allow_lists_every_method_of_the_path(
         self, client: httpx.AsyncClient, template: str, methods: str
