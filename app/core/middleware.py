@@ -172,6 +172,13 @@ def _content_length(scope: Scope) -> tuple[bytes, bool]:
     return length, chunked or length.strip(b"0") != b""
 
 
+def _longer_than(length: bytes, limit: int) -> bool:
+    """`length` (digits) above `limit`, without parsing thousands of digits (Python refuses
+    to parse an int of more than 4300: a ValueError, then a 500)."""
+    digits = length.lstrip(b"0")
+    return len(digits) > len(str(limit)) or int(digits or b"0") > limit
+
+
 CLOSE = (b"connection", b"close")
 
 
@@ -209,7 +216,7 @@ class BodySizeLimitMiddleware:
             return
         limit = self.limit_for(route_path(scope))
         length, body_unread = _content_length(scope)
-        if length.isdigit() and int(length) > limit:
+        if length.isdigit() and _longer_than(length, limit):
             await self._too_large(scope, receive, send)
             return
 

@@ -80,6 +80,8 @@ class TestContentLength:
         assert response.status_code == 413, response.text
         assert response.json() == TOO_LARGE
         assert record == Sink(handler_ran=False, chunks=[], pulled=0)
+        # The body is never read: the server must drop it, not read it in to keep the connection.
+        assert response.headers["connection"] == "close"
 
     async def test_at_the_limit_is_read_whole(self, sink: tuple[Sink, httpx.AsyncClient]) -> None:
         record, client = sink
@@ -89,6 +91,30 @@ class TestContentLength:
         assert response.status_code == 200, response.text
         assert response.json() == {"received": LIMIT}
         assert (record.handler_ran, sum(record.chunks), record.pulled) == (True, LIMIT, LIMIT)
+        assert "connection" not in response.headers
+
+    async def test_a_length_of_thousands_of_digits_is_413(
+        self, sink: tuple[Sink, httpx.AsyncClient]
+    ) -> None:
+        """Python refuses to parse an int of more than 4300 digits (a ValueError, a 500)."""
+        record, client = sink
+        length = "9" * 5000
+
+        response = await client.post("/test/sink", content=b"x", headers={"Content-Length": length})
+
+        assert response.status_code == 413, response.text
+        assert record.handler_ran is False
+
+    async def test_leading_zeros_are_the_same_length(
+        self, sink: tuple[Sink, httpx.AsyncClient]
+    ) -> None:
+        record, client = sink
+        length = "0" * 5000 + "1"
+
+        response = await client.post("/test/sink", content=b"x", headers={"Content-Length": length})
+
+        assert response.status_code == 200, response.text
+        assert (response.json(), record.pulled) == ({"received": 1}, 1)
 
 
 class TestChunked:
