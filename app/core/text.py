@@ -2,9 +2,11 @@
 names that must show something (docs/decisions.md, "Visible text")."""
 
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 # Letters and symbols that render as blank space: the Hangul fillers (default-ignorable) and
 # the blank Braille pattern, favourites for names that look empty.
@@ -29,6 +31,26 @@ def require_visible(value: str) -> str:
     return value
 
 
-NoNul = AfterValidator(reject_nul)
+# Published with the rule (issue 15: `?q=` with a NUL was valid by the schema, 422 by the server).
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+class _NoNul:
+    """`reject_nul` after the other rules, and `pattern` in the field's JSON Schema."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(reject_nul, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = NO_NUL_PATTERN
+        return json_schema
+
+
+NoNul = _NoNul()
 Visible = AfterValidator(require_visible)
 SearchText = Annotated[str, StringConstraints(min_length=1, max_length=100), NoNul]

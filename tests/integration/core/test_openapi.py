@@ -3,6 +3,7 @@
 import httpx
 
 from app.books.isbn import ISBN_PATTERN
+from app.core.text import NO_NUL_PATTERN
 
 
 class TestOpenApi:
@@ -104,3 +105,17 @@ class TestPublishedRules:
             "description": "Each book at most once",
             "title": "Items",
         }
+
+    async def test_text_that_refuses_nul_says_so(self, client: httpx.AsyncClient) -> None:
+        schema = (await client.get("/openapi.json")).json()
+        schemas = schema["components"]["schemas"]
+        (q,) = [p for p in schema["paths"]["/books"]["get"]["parameters"] if p["name"] == "q"]
+
+        patterns = {
+            "BookCreate.title": schemas["BookCreate"]["properties"]["title"].get("pattern"),
+            "BookCreate.author": schemas["BookCreate"]["properties"]["author"].get("pattern"),
+            "UserCreate.name": schemas["UserCreate"]["properties"]["name"].get("pattern"),
+            "GET /books?q": q["schema"]["anyOf"][0].get("pattern"),
+        }
+
+        assert patterns == dict.fromkeys(patterns, NO_NUL_PATTERN)
