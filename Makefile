@@ -13,7 +13,7 @@ help:  ## this list: every target with a description
 		$(MAKEFILE_LIST)
 
 run: seed  ## the API with demo data on SQLite, at http://127.0.0.1:8000/docs
-	$(UV_RUN) uvicorn app.main:app --reload
+	$(UV_RUN) uvicorn app.main:app --reload --ws-max-size 65536
 
 seed:  ## migrate bookstore.db and load the demo admin and books (SQLite by default)
 	$(UV_RUN) python -m app.seed

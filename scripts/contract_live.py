@@ -168,8 +168,8 @@ def api_server(env: dict[str, str]) -> Iterator[str]:
     sock = listening_socket()
     base_url = f"http://{LOOPBACK}:{sock.getsockname()[1]}"
     command = [
-        sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(sock.fileno()),
-        "--log-level", "warning", "--no-access-log",
+        sys.executable, "-m", "uvicorn", "app.main:app", "--ws-max-size", "65536",
+        "--fd", str(sock.fileno()), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, pass_fds=(sock.fileno(),))  # noqa: S603
     sock.close()  # the child holds its own copy

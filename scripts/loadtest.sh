@@ -98,7 +98,7 @@ ENVIRONMENT=production SECRET_KEY="${SECRET_KEY}" \
   REGISTER_RATE_LIMIT="100000 per hour" \
   UPLOAD_DIR="${upload_dir}" LOG_LEVEL=WARNING \
   uv run --frozen uvicorn app.main:app --host 127.0.0.1 --port "${PORT}" --workers 2 \
-  --no-access-log --log-level warning &
+  --no-access-log --log-level warning --ws-max-size 65536 &
 api_pid=$!
 
 deadline=$((SECONDS + READY_TIMEOUT_S))

@@ -23,6 +23,9 @@ from starlette.types import ASGIApp
 from app.core.config import Settings
 
 START_DEADLINE_SECONDS = 30.0
+# As production starts uvicorn (tests/meta/test_server_commands.py): a larger frame is closed
+# with 1009 by uvicorn before the app sees it.
+WS_MAX_SIZE = 64 * 1024
 # Requests still running when the test ends are cancelled after this long (uvicorn's graceful
 # shutdown), so a request stuck on purpose cannot keep the server alive.
 GRACEFUL_SHUTDOWN_SECONDS = 5
@@ -70,6 +73,7 @@ def live_server(app: ASGIApp) -> Iterator[str]:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        ws_max_size=WS_MAX_SIZE,
     )
     server = _Server(config)
     thread = threading.Thread(
