@@ -13,11 +13,13 @@ from pydantic import (
 )
 
 from app.core.schema import omitted_not_null
-from app.core.text import NoNul
+from app.core.text import NoNul, Visible
 from app.users.models import Role
 from app.users.password_policy import check_password_policy
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul, Visible
+]
 Password = Annotated[
     str, Field(min_length=8, max_length=128), AfterValidator(check_password_policy)
 ]

@@ -6,7 +6,7 @@ from dirty_equals import IsStr
 from pydantic import ValidationError
 
 from app.users.models import Role
-from app.users.schemas import UserCreate, UserPublic
+from app.users.schemas import UserCreate, UserPublic, UserUpdate
 
 from ..validation import error_summary
 
@@ -108,6 +108,10 @@ class TestUserCreate:
             pytest.param("", "string_too_short", id="empty"),
             pytest.param("   ", "string_too_short", id="blank"),
             pytest.param("n" * 101, "string_too_long", id="101_chars"),
+            # Issue 15: names of only invisible characters were accepted (titles were not).
+            pytest.param("\u200b\u200b", "value_error", id="zero_width_spaces"),
+            pytest.param("\u3164", "value_error", id="hangul_filler"),
+            pytest.param("\u202e\u2066", "value_error", id="bidi_controls"),
         ],
     )
     def test_bad_name_is_rejected(self, name: str, error_type: str) -> None:
@@ -117,6 +121,10 @@ class TestUserCreate:
         assert [(error["loc"], error["type"]) for error in exc_info.value.errors()] == [
             (("name",), error_type)
         ]
+
+    def test_a_changed_name_needs_a_visible_character_too(self) -> None:
+        with pytest.raises(ValidationError, match="must contain a visible character"):
+            UserUpdate.model_validate({"name": "\u200b"})
 
 
 class TestUserPublic:
