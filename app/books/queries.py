@@ -1,4 +1,4 @@
-"""The read path's Core statements, built once at import, and its JSON encoders.
+"""The read path's Core statements, built once at import.
 
 Statements take their values through `bindparam`s, so each request only binds parameters to an
 already-built statement whose compiled form SQLAlchemy has cached (never turn that cache off, nor
@@ -9,7 +9,6 @@ the ORM path) and are encoded by prebuilt serializers straight to bytes.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 
 from app.books.models import Book, cover_url
@@ -58,9 +57,6 @@ def _page(
 
 
 PAGE_ALL = {sort: Prebuilt.of(_page((), sort)) for sort in ORDER}
-
-BOOK_JSON = TypeAdapter(BookPublic)
-BOOKS_JSON = TypeAdapter(list[BookPublic])
 
 
 def conditions(author: str | None, q: str | None) -> list[ColumnElement[bool]]:

@@ -4,14 +4,13 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from starlette.responses import StreamingResponse
 
 from app.auth.dependencies import CurrentUser
-from app.books import covers, queries, repository, service
+from app.books import covers, service
 from app.books.dependencies import BookId, ChangeableBook, NewCoverDep, ValidBook
-from app.books.exceptions import BookNotFound
 from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
-from app.core.events import DomainEvent, EventBusDep
+from app.core.events import EventBusDep
 from app.core.pagination import PageDep, set_page_headers
 from app.core.reads import ReadsDep
 from app.core.routing import DecimalJSONRoute
@@ -35,24 +34,17 @@ async def list_books(
     q: SearchQuery = None,
     sort: BookSort | None = None,
 ) -> Response:
-    filters = repository.BookFilter(author=author, q=q)
-    async with reads.connection() as db:
-        books, total = await repository.list_public(
-            db, filters=filters, sort=sort, skip=page.skip, limit=page.limit
-        )
-    # Encoded here, once, by a prebuilt serializer; `response_model` still documents the body.
-    response = Response(queries.BOOKS_JSON.dump_json(books), media_type=JSON)
+    body, total = await service.page_json(
+        reads, author=author, q=q, sort=sort, skip=page.skip, limit=page.limit
+    )
+    response = Response(body, media_type=JSON)
     set_page_headers(request, response, page, total)
     return response
 
 
 @router.get("/{book_id}", response_model=BookPublic, responses=error_responses(404))
 async def read_book(reads: ReadsDep, book_id: BookId) -> Response:
-    async with reads.connection() as db:
-        book = await repository.find_public(db, book_id)
-    if book is None:
-        raise BookNotFound
-    return Response(queries.BOOK_JSON.dump_json(book), media_type=JSON)
+    return Response(await service.public_json(reads, book_id), media_type=JSON)
 
 
 @router.post(
@@ -63,9 +55,7 @@ async def read_book(reads: ReadsDep, book_id: BookId) -> Response:
 async def create_book(
     session: SessionDep, bus: EventBusDep, user: CurrentUser, body: BookCreate
 ) -> BookPublic:
-    book = BookPublic.model_validate(await service.create(session, body, owner=user))
-    await bus.publish(DomainEvent("book.created", {"book": book.model_dump(mode="json")}))
-    return book
+    return BookPublic.model_validate(await service.create(session, bus, body, owner=user))
 
 
 @router.put("/{book_id}", responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 409))

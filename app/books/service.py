@@ -2,17 +2,51 @@
 
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books import repository
 from app.books.exceptions import BookHasOrders, BookNotFound, IsbnTaken
 from app.books.models import Book
-from app.books.schemas import BookCreate, BookUpdate
+from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 from app.core.errors import PermissionDenied
+from app.core.events import DomainEvent, EventBus
+from app.core.reads import Reads
 from app.files.storage import FileStorage
 from app.orders import repository as orders_repository
 from app.users.models import Role, User
+
+# Reads are encoded once, straight to bytes, by prebuilt serializers (the router still documents
+# the body with `response_model`).
+BOOK_JSON = TypeAdapter(BookPublic)
+BOOKS_JSON = TypeAdapter(list[BookPublic])
+
+
+async def page_json(
+    reads: Reads,
+    *,
+    author: str | None,
+    q: str | None,
+    sort: BookSort | None,
+    skip: int,
+    limit: int,
+) -> tuple[bytes, int]:
+    """A page of the catalogue as JSON, and the total of books the filters match."""
+    filters = repository.BookFilter(author=author, q=q)
+    async with reads.connection() as db:
+        books, total = await repository.list_public(
+            db, filters=filters, sort=sort, skip=skip, limit=limit
+        )
+    return BOOKS_JSON.dump_json(books), total
+
+
+async def public_json(reads: Reads, book_id: int) -> bytes:
+    async with reads.connection() as db:
+        book = await repository.find_public(db, book_id)
+    if book is None:
+        raise BookNotFound
+    return BOOK_JSON.dump_json(book)
 
 
 def ensure_can_change(book: Book, user: User) -> None:
@@ -28,10 +62,13 @@ async def _commit_or_isbn_taken(session: AsyncSession, isbn: str) -> None:
         raise IsbnTaken(isbn) from exc
 
 
-async def create(session: AsyncSession, data: BookCreate, owner: User) -> Book:
+async def create(session: AsyncSession, bus: EventBus, data: BookCreate, owner: User) -> Book:
+    """Adds the book, then publishes `book.created` (after the commit, as orders do)."""
     book = Book(**data.model_dump(), owner_id=owner.id)
     session.add(book)
     await _commit_or_isbn_taken(session, data.isbn)
+    public = BookPublic.model_validate(book).model_dump(mode="json")
+    await bus.publish(DomainEvent("book.created", {"book": public}))
     return book
 
 

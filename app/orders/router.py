@@ -9,11 +9,9 @@ from app.core.events import EventBusDep
 from app.core.pagination import PageDep, set_page_headers
 from app.notifications import messages
 from app.notifications.mailer import MailerDep, send_quietly
-from app.orders import repository, service
+from app.orders import service
 from app.orders.dependencies import VisibleOrder
 from app.orders.schemas import OrderCreate, OrderPublic
-from app.users.exceptions import AdminRequired
-from app.users.models import Role
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -46,11 +44,8 @@ async def list_orders(
     all_orders: Annotated[bool, Query(alias="all")] = False,
 ) -> list[OrderPublic]:
     """The caller's orders; admins may ask for everyone's with `?all=true`."""
-    if all_orders and user.role != Role.ADMIN:
-        raise AdminRequired
-    owner = None if all_orders else user.id
-    orders, total = await repository.list_page(
-        session, user_id=owner, skip=page.skip, limit=page.limit
+    orders, total = await service.list_page(
+        session, user, everyone=all_orders, skip=page.skip, limit=page.limit
     )
     set_page_headers(request, response, page, total)
     return [OrderPublic.model_validate(order) for order in orders]

@@ -4,6 +4,8 @@ Lines are handled in book-id order, so two orders that share books take their ro
 the same order and cannot deadlock each other.
 """
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.exceptions import BookNotFound
@@ -18,6 +20,7 @@ from app.orders.exceptions import (
 )
 from app.orders.models import Order, OrderItem
 from app.orders.schemas import OrderCreate, OrderPublic
+from app.users.exceptions import AdminRequired
 from app.users.models import Role, User
 
 
@@ -25,6 +28,16 @@ def ensure_can_see(order: Order, user: User) -> None:
     """Anyone but the buyer and admins gets 404: whether the order exists is not revealed."""
     if order.user_id != user.id and user.role != Role.ADMIN:
         raise OrderNotFound
+
+
+async def list_page(
+    session: AsyncSession, user: User, *, everyone: bool, skip: int, limit: int
+) -> tuple[Sequence[Order], int]:
+    """The user's orders, or everyone's (`?all=true`), which only admins may ask for."""
+    if everyone and user.role != Role.ADMIN:
+        raise AdminRequired
+    owner = None if everyone else user.id
+    return await repository.list_page(session, user_id=owner, skip=skip, limit=limit)
 
 
 async def _unavailable(session: AsyncSession, book_id: int) -> NotFound | InsufficientStock:

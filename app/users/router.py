@@ -8,7 +8,7 @@ from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.pagination import PageDep, set_page_headers
 from app.core.text import SearchText
-from app.users import repository, service
+from app.users import service
 from app.users.dependencies import UserForAdmin
 from app.users.schemas import AdminUserUpdate, UserPublic, UserUpdate
 
@@ -37,7 +37,7 @@ async def list_users(
     response: Response,
     q: Annotated[SearchText | None, Query()] = None,
 ) -> list[UserPublic]:
-    users, total = await repository.list_page(session, skip=page.skip, limit=page.limit, q=q)
+    users, total = await service.list_page(session, skip=page.skip, limit=page.limit, q=q)
     set_page_headers(request, response, page, total)
     return [UserPublic.model_validate(user) for user in users]
 

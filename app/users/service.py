@@ -1,5 +1,6 @@
 """User accounts: registration, changes by the user or an admin, and the bootstrap admin."""
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +18,13 @@ from app.users.exceptions import (
 )
 from app.users.models import Role, User
 from app.users.schemas import AdminUserUpdate, UserCreate, UserUpdate
+
+
+async def list_page(
+    session: AsyncSession, *, skip: int, limit: int, q: str | None
+) -> tuple[Sequence[User], int]:
+    """A page of accounts by id, those matching `q` (name or email) when it is given; the total."""
+    return await repository.list_page(session, skip=skip, limit=limit, q=q)
 
 
 async def register(session: AsyncSession, passwords: Passwords, data: UserCreate) -> User:
