@@ -20,8 +20,13 @@ from app.users.password_policy import check_password_policy
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), NoNul, Visible
 ]
+# The policy's "not all digits" published as a pattern (a non-digit somewhere; JSON Schema
+# patterns search): Schemathesis sent "00000000", valid by the schema, 422 by the policy
+# (issue 15). The list of well-known passwords is the part no schema states.
 Password = Annotated[
-    str, Field(min_length=8, max_length=128), AfterValidator(check_password_policy)
+    str,
+    Field(min_length=8, max_length=128, json_schema_extra={"pattern": "[^0-9]"}),
+    AfterValidator(check_password_policy),
 ]
 
 

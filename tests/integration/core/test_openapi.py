@@ -119,3 +119,11 @@ class TestPublishedRules:
         }
 
         assert patterns == dict.fromkeys(patterns, NO_NUL_PATTERN)
+
+    async def test_new_passwords_state_that_all_digits_is_refused(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+
+        assert schemas["UserCreate"]["properties"]["password"]["pattern"] == "[^0-9]"
+        assert schemas["UserUpdate"]["properties"]["new_password"]["pattern"] == "[^0-9]"
