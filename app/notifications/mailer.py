@@ -4,22 +4,15 @@ The log mailer when `SMTP_URL` is unset, SMTP (app/notifications/smtp.py) when i
 """
 
 import logging
-from dataclasses import dataclass
 from typing import Annotated, Protocol
 
 from fastapi import Depends, Request
 
 from app.core.config import Settings
+from app.notifications.mail import Mail
 from app.notifications.smtp import SmtpMailer, SmtpTarget
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Mail:
-    to: str
-    subject: str
-    body: str
 
 
 class Mailer(Protocol):

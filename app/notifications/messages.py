@@ -1,6 +1,6 @@
 """The mails the app sends."""
 
-from app.notifications.mailer import Mail
+from app.notifications.mail import Mail
 from app.orders.schemas import OrderPublic
 from app.users.models import User
 

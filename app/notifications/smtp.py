@@ -5,17 +5,14 @@ offers it (aiosmtplib's default). `smtps://user:password@host:465`: TLS from the
 User and password are optional and percent-decoded. docs/outbound-services.md.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Self
+from typing import Self
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
-if TYPE_CHECKING:  # mailer.py builds an SmtpMailer: a runtime import would be circular
-    from app.notifications.mailer import Mail
+from app.notifications.mail import Mail
 
 _DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
 

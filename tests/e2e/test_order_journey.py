@@ -3,7 +3,7 @@ from typing import Any
 import httpx
 from dirty_equals import IsInt
 
-from app.notifications.mailer import Mail
+from app.notifications.mail import Mail
 from tests.e2e.steps import UTC_TIMESTAMP, create_book, log_in, register
 from tests.support.fakes import RecordingMailer
 

@@ -14,7 +14,8 @@ import pytest
 from app.catalog.dependencies import get_catalog
 from app.catalog.schemas import BookMetadata
 from app.core.errors import AppError
-from app.notifications.mailer import Mail, get_mailer
+from app.notifications.mail import Mail
+from app.notifications.mailer import get_mailer
 from tests.fixtures.app import Overrides
 
 

@@ -25,7 +25,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.notifications.mailer import Mail, get_mailer
+from app.notifications.mail import Mail
+from app.notifications.mailer import get_mailer
 from app.users.models import User
 from tests.fixtures.app import BASE_URL, Overrides
 from tests.integration.users.payloads import RECENT_UTC_TIMESTAMP

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from pytest_mock import MockerFixture
 
-from app.notifications.mailer import LogMailer, Mail
+from app.notifications.mail import Mail
+from app.notifications.mailer import LogMailer
 
 
 async def test_registration_calls_the_log_mailer_once_with_the_welcome(

@@ -17,7 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.books.models import Book
 from app.core.config import Settings
-from app.notifications.mailer import Mail, get_mailer
+from app.notifications.mail import Mail
+from app.notifications.mailer import get_mailer
 from app.orders.models import Order, OrderStatus
 from app.users.models import User
 from tests.fixtures.app import BASE_URL, Overrides

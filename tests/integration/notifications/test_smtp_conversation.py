@@ -20,7 +20,7 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from pydantic import SecretStr
 
 from app.core.config import Settings
-from app.notifications.mailer import Mail
+from app.notifications.mail import Mail
 from app.notifications.smtp import SmtpMailer, SmtpTarget
 
 LOGIN = ("shop@example.com", "p@ss word")

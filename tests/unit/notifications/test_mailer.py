@@ -7,7 +7,8 @@ import pytest
 
 from app.core.config import Environment, Settings
 from app.notifications import mailer as mailer_module
-from app.notifications.mailer import LogMailer, Mail, build_mailer, send_quietly
+from app.notifications.mail import Mail
+from app.notifications.mailer import LogMailer, build_mailer, send_quietly
 from tests.support.fakes import FailingMailer, RecordingMailer
 
 LOGGER = mailer_module.logger.name

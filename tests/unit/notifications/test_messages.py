@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from app.notifications import messages
-from app.notifications.mailer import Mail
+from app.notifications.mail import Mail
 from app.orders.models import OrderStatus
 from app.orders.schemas import OrderItemPublic, OrderPublic
 from app.users.models import User

@@ -11,7 +11,8 @@ from pydantic import SecretStr
 from pytest_mock import MockerFixture
 
 from app.core.config import Environment, Settings
-from app.notifications.mailer import Mail, build_mailer
+from app.notifications.mail import Mail
+from app.notifications.mailer import build_mailer
 from app.notifications.smtp import SmtpMailer, SmtpTarget
 
 MAIL = Mail(to="ada@example.com", subject="Welcome", body="Hello Ada.")
