@@ -8,8 +8,8 @@ from app.auth.rate_limit import ClientKey, RegistrationLimiterDep
 from app.auth.schemas import LoginRequest, RefreshRequest, TokenForm, TokenPair
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
-from app.notifications import messages
 from app.notifications.mailer import MailerDep, send_quietly
+from app.users import messages
 from app.users import service as users_service
 from app.users.schemas import UserCreate, UserPublic
 

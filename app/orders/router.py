@@ -7,9 +7,8 @@ from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.events import EventBusDep
 from app.core.pagination import PageDep, set_page_headers
-from app.notifications import messages
 from app.notifications.mailer import MailerDep, send_quietly
-from app.orders import service
+from app.orders import messages, service
 from app.orders.dependencies import VisibleOrder
 from app.orders.schemas import OrderCreate, OrderPublic
 

@@ -1,16 +1,9 @@
-"""The mails the app sends."""
+"""The mail a buyer gets about an order (sent by app/notifications, composed here: issue 16,
+layers)."""
 
 from app.notifications.mail import Mail
 from app.orders.schemas import OrderPublic
 from app.users.models import User
-
-
-def welcome(user: User) -> Mail:
-    return Mail(
-        to=user.email,
-        subject="Welcome to the bookstore",
-        body=f"Hello {user.name}, your account is ready.",
-    )
 
 
 def order_placed(user: User, order: OrderPublic) -> Mail:

@@ -3,21 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from app.notifications import messages
 from app.notifications.mail import Mail
+from app.orders import messages
 from app.orders.models import OrderStatus
 from app.orders.schemas import OrderItemPublic, OrderPublic
 from app.users.models import User
-
-
-def test_welcome_greets_the_user_by_name_at_their_email() -> None:
-    user = User(name="Ada Lovelace", email="ada@example.com")
-
-    assert messages.welcome(user) == Mail(
-        to="ada@example.com",
-        subject="Welcome to the bookstore",
-        body="Hello Ada Lovelace, your account is ready.",
-    )
 
 
 @pytest.mark.parametrize(
