@@ -6,16 +6,15 @@ flight at once, without a clock. `HeldHashes` is held one level down, in the wor
 count how many hashes really run at once.
 """
 
-import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Literal
 
 from pwdlib.hashers.argon2 import Argon2Hasher
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.security import Passwords
+from tests.support.rendezvous import Rendezvous
 
 Work = Literal["hash", "verify"]
 
@@ -45,48 +44,22 @@ class HeldVerifies:
 
     As if every check took long enough for all the requests to overlap: whatever runs before
     the verify (the login limit, the user lookup, a transaction taken too early) runs for all of
-    them first, deterministically. A request that never gets to verify (a 429, a 500) counts
-    once its response starts, so the hold ends either way. Wrap the served app with `app()` so
-    answers are counted, and use `hold` as the `HookedPasswords` hook.
+    them first, deterministically: a `Rendezvous` at the verify. A request that never gets to
+    verify (a 429, a 500) counts once its response starts, so the hold ends either way. Wrap the
+    served app with `app()` so answers are counted, and use `hold` as the `HookedPasswords` hook.
     """
 
     def __init__(self, parties: int) -> None:
-        self.parties = parties
         self.verifies = 0  # every verify that started, held or not
-        self._held = 0
-        self._answered = 0
-        self._released = asyncio.Event()
-
-    def _count(self) -> None:
-        if self._held + self._answered >= self.parties:
-            self._released.set()
+        self._rendezvous = Rendezvous()
+        self._rendezvous.expect(parties)
+        self.app = self._rendezvous.app
 
     async def hold(self, work: Work) -> None:
         if work != "verify":
             return
         self.verifies += 1
-        if not self._released.is_set():
-            self._held += 1
-            self._count()
-            await self._released.wait()
-
-    def app(self, inner: ASGIApp) -> ASGIApp:
-        """`inner`, counting each HTTP response as it starts."""
-
-        async def counted(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http":
-                await inner(scope, receive, send)
-                return
-
-            async def send_counted(message: Message) -> None:
-                if message["type"] == "http.response.start" and not self._released.is_set():
-                    self._answered += 1
-                    self._count()
-                await send(message)
-
-            await inner(scope, receive, send_counted)
-
-        return counted
+        await self._rendezvous.arrive()
 
 
 # Bounds a hang only: a hash nobody releases fails its request instead of stalling the server.
