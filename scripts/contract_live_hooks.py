@@ -54,7 +54,7 @@ schemathesis.openapi.format("isbn-13", isbn13s())
 
 
 @schemathesis.hook
-def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> bool:
+def filter_case(context: schemathesis.HookContext, case: schemathesis.Case[Any]) -> bool:
     """`filter_case`, not `filter_body`: the coverage phase applies only case hooks."""
     body = case.body
     if not isinstance(body, dict):
@@ -68,7 +68,9 @@ def filter_case(context: schemathesis.HookContext, case: schemathesis.Case) -> b
 
 
 @schemathesis.hook
-def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> schemathesis.Case:
+def map_case(
+    context: schemathesis.HookContext, case: schemathesis.Case[Any]
+) -> schemathesis.Case[Any]:
     """A positive upload carries a real file: what a file is, is read from its bytes (415
     otherwise), which no multipart schema states. Negative cases are sent as drawn."""
     field = UPLOAD_FIELDS.get((case.operation.method.upper(), case.operation.path))
