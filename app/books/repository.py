@@ -1,10 +1,18 @@
-from dataclasses import dataclass
+"""Books: the ORM paths that change them, the read path's statements, and stock.
 
-from sqlalchemy import select
+Stock changes are single conditional UPDATEs, never read-modify-write, so concurrent orders
+cannot oversell (app/orders/service.py places and cancels through them).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books import queries
-from app.books.models import Book
+from app.books.models import MAX_STOCK, Book
 from app.books.schemas import BookPublic, BookSort
 from app.core.reads import ReadConnection
 
@@ -49,3 +57,28 @@ async def list_public(
     total = await db.scalar(count, {})
     rows = await db.all(page, {"skip": skip, "limit": limit})
     return [queries.to_public(row) for row in rows], total
+
+
+async def take_stock(session: AsyncSession, book_id: int, quantity: int) -> Decimal | None:
+    """Takes `quantity` copies if that many are left; the book's price, or None if not."""
+    result = await session.execute(
+        update(Book)
+        .where(Book.id == book_id, Book.stock >= quantity)
+        .values(stock=Book.stock - quantity)
+        .returning(Book.price)
+    )
+    return result.scalar_one_or_none()
+
+
+async def return_stock(session: AsyncSession, book_id: int, quantity: int) -> bool:
+    """Puts `quantity` copies back unless the stock would pass its column's range; True if so."""
+    result = await session.execute(
+        update(Book)
+        .where(Book.id == book_id, Book.stock <= MAX_STOCK - quantity)
+        .values(stock=Book.stock + quantity)
+    )
+    return cast(CursorResult[Any], result).rowcount == 1
+
+
+async def book_exists(session: AsyncSession, book_id: int) -> bool:
+    return await session.scalar(select(Book.id).where(Book.id == book_id)) is not None

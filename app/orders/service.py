@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.books import repository as books
 from app.books.exceptions import BookNotFound
 from app.core.errors import NotFound
 from app.core.events import DomainEvent, EventBus
@@ -41,7 +42,7 @@ async def list_page(
 
 
 async def _unavailable(session: AsyncSession, book_id: int) -> NotFound | InsufficientStock:
-    if await repository.book_exists(session, book_id):
+    if await books.book_exists(session, book_id):
         return InsufficientStock(book_id)
     return BookNotFound()
 
@@ -50,7 +51,7 @@ async def place(session: AsyncSession, bus: EventBus, buyer: User, data: OrderCr
     buyer_id = buyer.id
     items = []
     for line in sorted(data.items, key=lambda line: line.book_id):
-        price = await repository.take_stock(session, line.book_id, line.quantity)
+        price = await books.take_stock(session, line.book_id, line.quantity)
         if price is None:
             error = await _unavailable(session, line.book_id)
             await session.rollback()  # every stock taken so far goes back
@@ -73,7 +74,7 @@ async def cancel(session: AsyncSession, order: Order) -> Order:
         await session.rollback()
         raise OrderAlreadyCancelled
     for item in order.items:  # already in book-id order
-        if not await repository.return_stock(session, item.book_id, item.quantity):
+        if not await books.return_stock(session, item.book_id, item.quantity):
             book_id = item.book_id
             await session.rollback()
             raise StockLimitReached(book_id)
