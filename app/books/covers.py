@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from fastapi import UploadFile
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +10,7 @@ from app.books.exceptions import BookHasNoCover, BookNotFound
 from app.books.models import Book
 from app.files import service as files_service
 from app.files.inspection import COVER_TYPES
+from app.files.service import Readable
 from app.files.storage import FileStorage
 
 # Covers keep their URL when replaced: a short freshness, then a cheap 304 revalidation by ETag.
@@ -24,7 +24,7 @@ class CoverPublic(BaseModel):
 
 
 async def replace(
-    session: AsyncSession, storage: FileStorage, book: Book, upload: UploadFile, *, max_bytes: int
+    session: AsyncSession, storage: FileStorage, book: Book, upload: Readable, *, max_bytes: int
 ) -> CoverPublic:
     """The new file is stored first, outside any transaction. Then, on the locked row, the new
     cover is committed, and only after the commit is the file the row named *then* removed:

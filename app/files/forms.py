@@ -19,8 +19,6 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import Field, TypeAdapter, ValidationError
 from starlette.datastructures import FormData
 
-from app.files.service import Part
-
 T = TypeVar("T")
 
 BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
@@ -75,6 +73,9 @@ def field(form: FormData, name: str, adapter: TypeAdapter[T], *, many: bool = Fa
         ) from None
 
 
+# A multipart part without a filename (or with filename="") arrives as a plain form field. The
+# service takes it as its own `Part` (an `Upload` protocol or a str).
+Part = UploadFile | str
 ONE_PART = TypeAdapter[Part](Part)
 ONE_FILE = TypeAdapter[UploadFile](UploadFile)
 

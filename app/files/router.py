@@ -28,7 +28,7 @@ FILES_SCHEMA = {
 
 
 # The caller first: an anonymous or unknown caller is answered before the body is read.
-async def uploaded_part(_caller: CurrentUser, form: FormDep) -> service.Part:
+async def uploaded_part(_caller: CurrentUser, form: FormDep) -> forms.Part:
     return forms.field(form, "file", forms.ONE_PART)
 
 
@@ -51,7 +51,7 @@ async def upload_file(
     user: CurrentUser,
     storage: StorageDep,
     settings: SettingsDep,
-    file: Annotated[service.Part, Depends(uploaded_part)],
+    file: Annotated[forms.Part, Depends(uploaded_part)],
 ) -> FilePublic:
     [stored] = await service.upload(
         session, storage, [file], owner=user, max_bytes=settings.max_upload_bytes

@@ -1,8 +1,8 @@
 """Upload rules: names and types checked before a byte is kept, rows and files both or neither."""
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
 
-from fastapi import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
@@ -31,7 +31,21 @@ def body_limits(settings: Settings) -> dict[str, int]:
     }
 
 
-async def _inspected(upload: UploadFile, inspector: Inspector) -> AsyncIterator[bytes]:
+class Readable(Protocol):
+    """What the service reads an upload through, so it needs no FastAPI (issue 16, layers):
+    FastAPI's `UploadFile` is one, and so is any object with an async `read(size)`."""
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+class Upload(Readable, Protocol):
+    """A readable upload with the name its client gave (trusted for nothing but the name)."""
+
+    @property
+    def filename(self) -> str | None: ...
+
+
+async def _inspected(upload: Readable, inspector: Inspector) -> AsyncIterator[bytes]:
     # UploadFile reads from Starlette's SpooledTemporaryFile (1 MiB in memory, then on disk):
     # a chunk at a time, so memory stays bounded whatever the file's size.
     while chunk := await upload.read(CHUNK_BYTES):
@@ -41,7 +55,7 @@ async def _inspected(upload: UploadFile, inspector: Inspector) -> AsyncIterator[
 
 
 async def store(
-    storage: FileStorage, upload: UploadFile, *, expected: frozenset[str], max_bytes: int
+    storage: FileStorage, upload: Readable, *, expected: frozenset[str], max_bytes: int
 ) -> tuple[SavedFile, str]:
     """Streams `upload` into storage if its bytes are one of `expected`; its content type."""
     inspector = Inspector(expected)
@@ -51,11 +65,12 @@ async def store(
     return saved, inspector.content_type
 
 
-# A multipart part without a filename (or with filename="") arrives as a plain form field.
-Part = UploadFile | str
+# A multipart part without a filename (or with filename="") arrives as a plain form field
+# (app/files/forms.py parses it as FastAPI's `UploadFile | str`).
+Part = Upload | str
 
 
-def _checked_name(upload: Part) -> tuple[UploadFile, str, frozenset[str]]:
+def _checked_name(upload: Part) -> tuple[Upload, str, frozenset[str]]:
     if isinstance(upload, str):
         raise MissingFilename
     filename = sanitise_filename(upload.filename)
