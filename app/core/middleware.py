@@ -17,8 +17,11 @@ first, as `install_middleware` builds it:
    outside 6 so a 413 can still be read by a browser client.
 6. `BodySizeLimitMiddleware`: 413 before the app reads a byte when Content-Length is too large;
    otherwise counts the streamed bytes and stops the app's reads at the limit. A response sent
-   before the request's body was read to its end says `Connection: close`, so the server drops
-   the rest instead of reading it in to keep the connection (a refused upload, issue 15).
+   while more than `DRAIN_LIMIT_BYTES` of the request's body are still to come (or an unknown
+   amount, chunked) says `Connection: close`, so the server drops the rest instead of reading
+   it in to keep the connection (a refused upload, issue 15). A smaller rest is read and
+   dropped by the server: closing on it would make the kernel answer the client's last bytes
+   with a reset, which can destroy the response before the client reads it.
 """
 
 import hashlib
@@ -161,15 +164,15 @@ def _under(path: str, prefix: str) -> bool:
 
 
 def _content_length(scope: Scope) -> tuple[bytes, bool]:
-    """The raw `Content-Length` value (b"" without one), and whether a body is coming (a length
-    above 0, or chunked): a scan, not a `Headers` object per request."""
+    """The raw `Content-Length` value (b"" without one), and whether the body is chunked: a
+    scan, not a `Headers` object per request."""
     length, chunked = b"", False
     for name, value in scope["headers"]:
         if name == b"content-length":
             length = bytes(value)
         elif name == b"transfer-encoding":
             chunked = True
-    return length, chunked or length.strip(b"0") != b""
+    return length, chunked
 
 
 def _longer_than(length: bytes, limit: int) -> bool:
@@ -180,6 +183,8 @@ def _longer_than(length: bytes, limit: int) -> bool:
 
 
 CLOSE = (b"connection", b"close")
+# What the server may read and drop after an early answer, to keep the connection.
+DRAIN_LIMIT_BYTES = 64 * 1024
 
 
 class BodySizeLimitMiddleware:
@@ -215,29 +220,38 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(route_path(scope))
-        length, body_unread = _content_length(scope)
+        length, chunked = _content_length(scope)
         if length.isdigit() and _longer_than(length, limit):
-            await self._too_large(scope, receive, send)
+            await self._too_large(
+                scope, receive, send, close=_longer_than(length, DRAIN_LIMIT_BYTES)
+            )
             return
-
+        # Under the limit now, so a plain int; None when the size is unknown until the end.
+        announced = None if chunked or not length.isdigit() else int(length.lstrip(b"0") or b"0")
+        body_ended = not chunked and announced in (None, 0)
         received = 0
         response_started = False
 
         async def receive_limited() -> Message:
-            nonlocal received, body_unread
+            nonlocal received, body_ended
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise BodyTooLarge
-                body_unread = body_unread and message.get("more_body", False)
+                body_ended = body_ended or not message.get("more_body", False)
             return message
+
+        def too_much_left() -> bool:
+            return not body_ended and (
+                announced is None or announced - received > DRAIN_LIMIT_BYTES
+            )
 
         async def send_tracking(message: Message) -> None:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
-                if body_unread:
+                if too_much_left():
                     message = {**message, "headers": [*message.get("headers", ()), CLOSE]}
             await send(message)
 
@@ -246,14 +260,14 @@ class BodySizeLimitMiddleware:
         except BodyTooLarge:
             if response_started:
                 raise
-            await self._too_large(scope, receive, send)
+            await self._too_large(scope, receive, send, close=too_much_left())
 
     @staticmethod
-    async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    async def _too_large(scope: Scope, receive: Receive, send: Send, *, close: bool) -> None:
         response = JSONResponse(
             {"detail": BODY_TOO_LARGE},
             status_code=status.HTTP_413_CONTENT_TOO_LARGE,
-            headers={"Connection": "close"},  # the rest of the body is never read
+            headers={"Connection": "close"} if close else None,
         )
         await response(scope, receive, send)
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import Settings
-from app.core.middleware import BodySizeLimitMiddleware
+from app.core.middleware import DRAIN_LIMIT_BYTES, BodySizeLimitMiddleware
 from tests.fixtures.app import BASE_URL
 
 LIMIT = 1024
@@ -80,8 +80,19 @@ class TestContentLength:
         assert response.status_code == 413, response.text
         assert response.json() == TOO_LARGE
         assert record == Sink(handler_ran=False, chunks=[], pulled=0)
-        # The body is never read: the server must drop it, not read it in to keep the connection.
-        assert response.headers["connection"] == "close"
+        # A small rest is left to the server to read and drop: the connection is kept.
+        assert "connection" not in response.headers
+
+    async def test_a_large_unread_body_closes_the_connection(
+        self, sink: tuple[Sink, httpx.AsyncClient]
+    ) -> None:
+        """The server must drop the rest, not read it in to keep the connection."""
+        record, client = sink
+
+        response = await client.post("/test/sink", content=b"x" * (DRAIN_LIMIT_BYTES + 1))
+
+        assert response.status_code == 413, response.text
+        assert (record.pulled, response.headers["connection"]) == (0, "close")
 
     async def test_at_the_limit_is_read_whole(self, sink: tuple[Sink, httpx.AsyncClient]) -> None:
         record, client = sink
@@ -129,6 +140,8 @@ class TestChunked:
         assert response.json() == TOO_LARGE
         # Four 256-byte chunks reach the app; the fifth is pulled, counted and withheld.
         assert record == Sink(handler_ran=True, chunks=[256] * 4, pulled=LIMIT + 256)
+        # How much is left is unknown: the server must not read it in.
+        assert response.headers["connection"] == "close"
 
     async def test_at_the_limit_is_read_whole(self, sink: tuple[Sink, httpx.AsyncClient]) -> None:
         record, client = sink

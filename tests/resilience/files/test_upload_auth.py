@@ -5,6 +5,7 @@ that reads the body before it checks the caller would wait for the rest until it
 The refusal must come at once, and the connection end with it (the rest is never read).
 """
 
+import http.client
 from collections.abc import Callable
 
 import pytest
@@ -16,7 +17,7 @@ from app.users.models import User
 from tests.factories import BookFactory, UserFactory, persist
 from tests.support.host import bearer_headers
 from tests.support.live_server import Serve
-from tests.support.stalled_clients import unfinished_upload
+from tests.support.stalled_clients import ANSWER_DEADLINE_SECONDS, unfinished_upload
 
 # Under every upload route's body limit (a cover's is the smallest), so no 413 answers first.
 ANNOUNCED_BYTES = 4 * 1024 * 1024
@@ -85,3 +86,30 @@ async def test_a_refused_upload_is_answered_without_its_body(
     status_line, *answer_headers = head.decode("latin-1").split("\r\n")
     assert status_line.split(" ")[1] == status, answer.decode()
     assert "connection: close" in [header.lower() for header in answer_headers], head.decode()
+
+
+async def test_a_refused_small_upload_keeps_the_connection(
+    production_settings: Settings, serve: Serve
+) -> None:
+    """A rest the server can read and drop is not worth a close: closing with the client's last
+    bytes still coming makes the kernel answer them with a reset, which can destroy the answer
+    before the client reads it (Schemathesis saw `Connection reset by peer`)."""
+    host, port = serve(create_app(production_settings)).removeprefix("http://").split(":")
+    body = SENT + b"\r\n--b--\r\n"
+    connection = http.client.HTTPConnection(host, int(port), timeout=ANSWER_DEADLINE_SECONDS)
+    try:
+        connection.request("POST", "/files/upload", body=body, headers=MULTIPART)
+        refused = connection.getresponse()
+        refused.read()
+        kept = connection.sock  # None once http.client saw the server close it
+        connection.request("GET", "/health")
+        health = connection.getresponse()
+        health.read()
+        second = connection.sock
+    finally:
+        connection.close()
+
+    assert (refused.status, refused.getheader("Connection")) == (401, None)
+    assert health.status == 200
+    assert kept is not None
+    assert second is kept
