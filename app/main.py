@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from app import __version__
 from app.auth.rate_limit import build_login_limiter, build_registration_limiter
 from app.auth.router import router as auth_router
+from app.books.covers import body_limits as cover_body_limits
 from app.books.router import router as books_router
 from app.catalog.client import build_breaker
 from app.catalog.router import router as catalog_router
@@ -89,7 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.chat_room = ChatRoom()
     app.state.websocket_connections = ClientConnections.from_settings(settings)
     register_error_handlers(app)
-    install_middleware(app, settings, body_limits=upload_body_limits(settings))
+    body_limits = {**upload_body_limits(settings), **cover_body_limits(settings)}
+    install_middleware(app, settings, body_limits=body_limits)
     # Matched in this order: the busiest paths (the book reads) first, since every router
     # passed costs its match attempts on each request (measured: health, auth and users ahead
     # of books cost `GET /books/{id}` about 8 µs).

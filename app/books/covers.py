@@ -7,14 +7,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books import repository
 from app.books.exceptions import BookHasNoCover, BookNotFound
-from app.books.models import Book
+from app.books.models import Book, cover_path
+from app.core.config import Settings
 from app.files import service as files_service
 from app.files.inspection import COVER_TYPES
-from app.files.service import Readable
+from app.files.service import MULTIPART_OVERHEAD_BYTES, Readable
 from app.files.storage import FileStorage
 
 # Covers keep their URL when replaced: a short freshness, then a cheap 304 revalidation by ETag.
 COVER_CACHE_CONTROL = "public, max-age=300"
+
+
+def body_limits(settings: Settings) -> dict[str, int]:
+    """The cover route's request body limit, as app/files/service.py gives the upload routes'."""
+    return {"/books/*/cover": settings.max_cover_bytes + MULTIPART_OVERHEAD_BYTES}
 
 
 class CoverPublic(BaseModel):
@@ -49,7 +55,7 @@ async def replace(
         raise
     if old is not None:
         await storage.delete(old)
-    return CoverPublic(url=f"/books/{book.id}/cover", content_type=content_type, size=saved.size)
+    return CoverPublic(url=cover_path(book.id), content_type=content_type, size=saved.size)
 
 
 @dataclass(frozen=True, slots=True)

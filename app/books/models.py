@@ -40,6 +40,11 @@ class Book(Base):
         return cover_url(self.id, self.cover_storage_name)
 
 
+def cover_path(book_id: int) -> str:
+    """Where a book's cover is served: the one place that builds it (issue 16, layers)."""
+    return f"/books/{book_id}/cover"
+
+
 def cover_url(book_id: int, cover_storage_name: str | None) -> str | None:
-    """Where a book's cover is served, or None; shared by the ORM and the read path."""
-    return f"/books/{book_id}/cover" if cover_storage_name else None
+    """The cover's URL if the book has one, else None; shared by the ORM and the read path."""
+    return cover_path(book_id) if cover_storage_name else None

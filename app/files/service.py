@@ -18,7 +18,8 @@ MULTIPART_OVERHEAD_BYTES = 64 * 1024
 
 
 def body_limits(settings: Settings) -> dict[str, int]:
-    """Request body limits for the upload routes, for `install_middleware(body_limits=...)`.
+    """Request body limits for the /files upload routes, for `install_middleware(body_limits=...)`
+    (app/books/covers.py gives the cover route's).
 
     Slightly above the file limits so that the exact file limit (checked while the file is
     copied, 413) decides, while a far larger body is still refused as it streams in.
@@ -27,7 +28,6 @@ def body_limits(settings: Settings) -> dict[str, int]:
     return {
         "/files": one_file,
         "/files/upload-multiple": MAX_FILES_PER_REQUEST * one_file,
-        "/books/*/cover": settings.max_cover_bytes + MULTIPART_OVERHEAD_BYTES,
     }
 
 
