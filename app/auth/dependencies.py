@@ -6,14 +6,12 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.auth.rate_limit import LoginLimiterDep
-from app.auth.service import LoginService, RefreshService
+from app.auth.service import LoginService, RefreshService, user_for_access_token
 from app.core.clock import NowDep
 from app.core.config import SettingsDep
-from app.core.db import SessionDep, read_only
-from app.core.errors import NotAuthenticated
-from app.core.security import InvalidToken, Passwords, TokenType, decode_token
-from app.users import repository
-from app.users.exceptions import AccountDeactivated, AdminRequired
+from app.core.db import SessionDep
+from app.core.security import Passwords
+from app.users.exceptions import AdminRequired
 from app.users.models import Role, User
 
 # auto_error=False: a missing token goes through our own 401 (same body and header as the rest).
@@ -33,21 +31,7 @@ async def get_current_user(
     settings: SettingsDep,
     token: Annotated[str | None, Depends(bearer_scheme)],
 ) -> User:
-    if token is None:
-        raise NotAuthenticated
-    try:
-        claims = decode_token(settings, token, expected=TokenType.ACCESS)
-    except InvalidToken as exc:
-        raise NotAuthenticated("Invalid token") from exc
-    # Ended before the handler runs: its slow work (a password check, an upload, a call out)
-    # must not hold the transaction, and its writes begin their own (issue 15).
-    async with read_only(session):
-        user = await repository.get(session, claims.subject)
-    if user is None:
-        raise NotAuthenticated("Invalid token")
-    if not user.is_active:
-        raise AccountDeactivated
-    return user
+    return await user_for_access_token(session, settings, token)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

@@ -15,6 +15,7 @@ from app.auth.rate_limit import LoginLimiter
 from app.auth.schemas import TokenPair
 from app.core.config import Settings
 from app.core.db import read_only
+from app.core.errors import NotAuthenticated
 from app.core.security import (
     InvalidToken,
     Passwords,
@@ -51,6 +52,31 @@ async def authenticate(
             user = await users.get_by_email(session, email)
     if not await passwords.verify(password, user.password_hash if user else None) or user is None:
         raise InvalidCredentials
+    if not user.is_active:
+        raise AccountDeactivated
+    return user
+
+
+async def user_for_access_token(
+    session: AsyncSession, settings: Settings, token: str | None
+) -> User:
+    """The active user an access token names: the one check behind the bearer dependency and
+    the WebSocket event stream (issue 16, layers). NotAuthenticated for no token, a bad one or
+    an unknown user; AccountDeactivated for a deactivated one.
+
+    The look-up's transaction is over on return: the handler's slow work (a password check, an
+    upload, a call out) must not hold it, and its writes begin their own (issue 15).
+    """
+    if token is None:
+        raise NotAuthenticated
+    try:
+        claims = decode_token(settings, token, expected=TokenType.ACCESS)
+    except InvalidToken as exc:
+        raise NotAuthenticated("Invalid token") from exc
+    async with read_only(session):
+        user = await users.get(session, claims.subject)
+    if user is None:
+        raise NotAuthenticated("Invalid token")
     if not user.is_active:
         raise AccountDeactivated
     return user

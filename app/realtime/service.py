@@ -14,12 +14,13 @@ import anyio
 from fastapi import WebSocket, WebSocketDisconnect, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.service import user_for_access_token
 from app.core.config import Settings
+from app.core.errors import NotAuthenticated
 from app.core.events import DomainEvent, EventBus
-from app.core.security import InvalidToken, TokenType, decode_token
 from app.realtime.frames import Echo, JsonFrame, Message
 from app.realtime.outbox import Outbox, open_outbox
-from app.users import repository
+from app.users.exceptions import AccountDeactivated
 from app.users.models import Role
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -151,20 +152,16 @@ class Viewer:
 async def authenticate(
     session: AsyncSession, settings: Settings, token: str | None
 ) -> Viewer | None:
-    """The viewer for an access token of an existing, active user; None for anything else."""
-    if token is None:
-        return None
+    """The viewer for an access token of an existing, active user; None for anything else
+    (the same check as HTTP's bearer dependency: auth.service.user_for_access_token)."""
     try:
-        claims = decode_token(settings, token, expected=TokenType.ACCESS)
-    except InvalidToken:
+        user = await user_for_access_token(session, settings, token)
+    except (NotAuthenticated, AccountDeactivated):
         return None
-    user = await repository.get(session, claims.subject)
-    viewer = (
-        None if user is None or not user.is_active else Viewer(user.id, user.role == Role.ADMIN)
-    )
-    # Ends the read transaction: a WebSocket lives long and must not hold a pooled connection.
-    await session.commit()
-    return viewer
+    finally:
+        # Ends the read transaction: a WebSocket lives long and must not hold a pooled connection.
+        await session.commit()
+    return Viewer(user.id, user.role == Role.ADMIN)
 
 
 def ignore(text: str) -> None:
