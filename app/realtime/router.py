@@ -11,7 +11,7 @@ from fastapi import APIRouter, WebSocket, status
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.core.events import EventBusDep
-from app.realtime import service
+from app.realtime import conversations, service
 from app.realtime.dependencies import AdmittedDep, ChatRoomDep, TokenOfferDep
 
 router = APIRouter(tags=["realtime"])
@@ -27,7 +27,7 @@ async def events(
     offer: TokenOfferDep,
 ) -> None:
     if not admitted:
-        await service.refuse(websocket, status.WS_1013_TRY_AGAIN_LATER)
+        await conversations.refuse(websocket, status.WS_1013_TRY_AGAIN_LATER)
         return
     # Authenticated before accepting, so the session is no longer in use once the client
     # is connected (the tests share one session between the app and themselves).
@@ -36,7 +36,9 @@ async def events(
     if viewer is None:
         await websocket.close(status.WS_1008_POLICY_VIOLATION)
         return
-    await service.stream_events(websocket, bus, viewer, max_bytes=settings.ws_outbox_max_bytes)
+    await conversations.stream_events(
+        websocket, bus, viewer, max_bytes=settings.ws_outbox_max_bytes
+    )
 
 
 @router.websocket("/ws/{client_id}")
@@ -48,11 +50,11 @@ async def chat(
     client_id: str,
 ) -> None:
     if not admitted:
-        await service.refuse(websocket, status.WS_1013_TRY_AGAIN_LATER)
+        await conversations.refuse(websocket, status.WS_1013_TRY_AGAIN_LATER)
         return
-    await service.chat(websocket, room, client_id, max_bytes=settings.ws_outbox_max_bytes)
+    await conversations.chat(websocket, room, client_id, max_bytes=settings.ws_outbox_max_bytes)
 
 
 @router.websocket("/ws/{head}/{tail:path}")
 async def chat_with_slash_in_id(websocket: WebSocket) -> None:
-    await service.refuse(websocket, status.WS_1008_POLICY_VIOLATION)
+    await conversations.refuse(websocket, status.WS_1008_POLICY_VIOLATION)

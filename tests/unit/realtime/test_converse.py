@@ -8,9 +8,10 @@ import pytest
 from fastapi import WebSocket, status
 from starlette.types import Message
 
+from app.realtime.conversations import converse
 from app.realtime.frames import JsonFrame
 from app.realtime.outbox import Outbox
-from app.realtime.service import MAX_MESSAGE_BYTES, converse, ignore
+from app.realtime.service import MAX_MESSAGE_BYTES, ignore
 
 WAIT_SECONDS = 5.0
 
