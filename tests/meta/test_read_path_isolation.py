@@ -22,10 +22,10 @@ from app.core.db import get_session
 from app.main import create_app
 from tests.factories import BookFactory, UserFactory, persist
 from tests.fixtures.database import rolled_back_session
-from tests.integration.books.payloads import book_public
 from tests.meta.support import outside_connection, started_client
 from tests.support.data import CreateBook
 from tests.support.host import unreachable_database_error
+from tests.support.payloads.books import book_public
 
 
 async def committed_book_count(database_url: str) -> int:

@@ -17,8 +17,8 @@ from app.core.config import Settings
 from app.core.db import get_session
 from app.main import create_app
 from tests.factories import BookFactory, UserFactory, persist
-from tests.integration.books.payloads import book_public
 from tests.meta.support import started_client
+from tests.support.payloads.books import book_public
 
 
 @pytest.fixture

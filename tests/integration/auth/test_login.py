@@ -12,8 +12,8 @@ from fastapi import FastAPI
 from app.core.config import Settings
 from app.core.security import Passwords
 from tests.factories import TEST_PASSWORD
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
+from tests.support.payloads.users import user_public
 
 SignIn = Callable[[str, str], Awaitable[httpx.Response]]
 

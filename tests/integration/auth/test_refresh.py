@@ -13,8 +13,8 @@ from app.core.security import TokenType, create_token
 from app.users.models import User
 from tests.factories import UserFactory
 from tests.integration.auth.test_login import JWT
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
+from tests.support.payloads.users import user_public
 from tests.support.races import racing_session_class
 from tests.support.tokens import bearer, jti_of, log_in, revoked_by_jti
 

@@ -11,8 +11,8 @@ from starlette.types import ASGIApp
 
 from app.users.models import User
 from tests.fixtures.app import BASE_URL
-from tests.integration.users.payloads import RECENT_UTC_TIMESTAMP
 from tests.support.data import CreateUser
+from tests.support.payloads.users import RECENT_UTC_TIMESTAMP
 
 PASSWORD = "correct horse battery"
 

@@ -12,7 +12,9 @@ from dirty_equals import IsInt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.books.payloads import (
+from tests.support.data import CreateBook, CreateUser
+from tests.support.host import bearer_headers
+from tests.support.payloads.books import (
     DUNE,
     DUNE_ISBN,
     DUNE_ISBN_HYPHENATED,
@@ -20,8 +22,6 @@ from tests.integration.books.payloads import (
     RECENT_UTC_TIMESTAMP,
     book_rows,
 )
-from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
 
 
 class TestCreateBook:

@@ -8,9 +8,9 @@ from dirty_equals import IsStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.books.payloads import DUNE, DUNE_ISBN, book_rows
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.books import DUNE, DUNE_ISBN, book_rows
 
 
 class TestCreateBookValidation:

@@ -4,9 +4,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.books.payloads import book_public, book_rows
 from tests.support.data import CreateBook, CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.books import book_public, book_rows
 
 
 class TestDeleteBook:

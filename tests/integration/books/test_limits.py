@@ -12,7 +12,8 @@ from dirty_equals import IsInt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.books.payloads import (
+from tests.support.data import CreateBook, CreateUser
+from tests.support.payloads.books import (
     DUNE,
     LONG_AGO_JSON,
     RECENT_UTC_TIMESTAMP,
@@ -20,7 +21,6 @@ from tests.integration.books.payloads import (
     book_rows,
     owned_book,
 )
-from tests.support.data import CreateBook, CreateUser
 
 MAX_STOCK = 2**31 - 1  # PostgreSQL's integer column
 WRITES = [

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from dirty_equals import IsStr
 
-from tests.integration.books.payloads import book_public, create_books
 from tests.support.data import CreateBook, CreateUser
+from tests.support.payloads.books import book_public, create_books
 
 
 class TestListBooks:

@@ -5,8 +5,8 @@ import pytest
 from dirty_equals import IsStr
 
 from app.books.models import Book
-from tests.integration.books.payloads import book_public, create_books
 from tests.support.data import CreateBook, CreateUser
+from tests.support.payloads.books import book_public, create_books
 
 BOOKS = "/books"
 

@@ -8,7 +8,8 @@ from dirty_equals import IsStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.books.payloads import (
+from tests.support.data import CreateBook, CreateUser
+from tests.support.payloads.books import (
     DUNE_ISBN,
     DUNE_ISBN_HYPHENATED,
     RECENT_UTC_TIMESTAMP,
@@ -16,7 +17,6 @@ from tests.integration.books.payloads import (
     book_rows,
     owned_book,
 )
-from tests.support.data import CreateBook, CreateUser
 
 
 class TestPatchBook:

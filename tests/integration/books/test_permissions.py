@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.fixtures.auth import Principal, Principals
-from tests.integration.books.payloads import (
+from tests.support.data import CreateBook
+from tests.support.payloads.books import (
     DUNE,
     RECENT_UTC_TIMESTAMP,
     book_public,
     book_rows,
 )
-from tests.support.data import CreateBook
 
 NOT_AUTHENTICATED = {"detail": "Not authenticated"}
 NOT_AUTHORIZED = {"detail": "Not authorized"}

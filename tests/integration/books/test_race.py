@@ -15,8 +15,8 @@ from app.books.models import Book
 from app.core.config import Settings
 from app.users.models import User
 from tests.factories import UserFactory
-from tests.integration.books.payloads import DUNE, DUNE_ISBN
 from tests.support.host import bearer_headers
+from tests.support.payloads.books import DUNE, DUNE_ISBN
 from tests.support.races import racing_session_class
 
 

@@ -6,8 +6,8 @@ import httpx
 import pytest
 from dirty_equals import IsStr
 
-from tests.integration.books.payloads import LONG_AGO, LONG_AGO_JSON
 from tests.support.data import CreateBook, CreateUser
+from tests.support.payloads.books import LONG_AGO, LONG_AGO_JSON
 
 
 class TestReadBook:

@@ -8,7 +8,8 @@ from dirty_equals import IsStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.books.payloads import (
+from tests.support.data import CreateBook, CreateUser
+from tests.support.payloads.books import (
     DUNE,
     DUNE_ISBN,
     DUNE_ISBN_HYPHENATED,
@@ -18,7 +19,6 @@ from tests.integration.books.payloads import (
     book_rows,
     owned_book,
 )
-from tests.support.data import CreateBook, CreateUser
 
 
 class TestReplaceBook:

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from tests.integration.books.payloads import DUNE
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.books import DUNE
 from tests.support.uploads import tiny_png
 
 LARGEST = 2**31 - 1

@@ -31,8 +31,8 @@ from app.core.config import Settings
 from app.users.models import User
 from tests.factories.users import TEST_PASSWORD
 from tests.fixtures.app import Overrides
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
+from tests.support.payloads.users import user_public
 
 INSTANT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)

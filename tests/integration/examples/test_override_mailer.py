@@ -29,8 +29,8 @@ from app.notifications.mail import Mail
 from app.notifications.mailer import get_mailer
 from app.users.models import User
 from tests.fixtures.app import BASE_URL, Overrides
-from tests.integration.users.payloads import RECENT_UTC_TIMESTAMP
 from tests.support.fakes import FailingMailer, RecordingMailer
+from tests.support.payloads.users import RECENT_UTC_TIMESTAMP
 
 REGISTRATION = {"name": "Ada Lovelace", "email": "ada@example.com", "password": "correct horse"}
 WELCOME = Mail(

@@ -6,10 +6,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.orders.models import OrderStatus
-from tests.integration.books.payloads import book_public, book_rows
-from tests.integration.orders.payloads import order_public
 from tests.support.data import CreateBook, CreateOrder, CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.books import book_public, book_rows
+from tests.support.payloads.orders import order_public
 
 BOOK_HAS_ORDERS = {"detail": "Book has orders and is kept for their history"}
 

@@ -6,14 +6,14 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.orders.payloads import (
+from tests.support.data import CreateBook, CreateUser
+from tests.support.host import bearer_headers
+from tests.support.payloads.orders import (
     ALREADY_CANCELLED,
     order_body,
     order_rows,
     stocks,
 )
-from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
 
 
 class TestCancelOrder:

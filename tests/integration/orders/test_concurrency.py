@@ -20,8 +20,8 @@ from app.core.config import Settings
 from app.orders.models import Order, OrderItem, OrderStatus
 from app.users.models import User
 from tests.factories import BookFactory, UserFactory
-from tests.integration.orders.payloads import ALREADY_CANCELLED, insufficient_stock, order_body
 from tests.support.host import bearer_headers
+from tests.support.payloads.orders import ALREADY_CANCELLED, insufficient_stock, order_body
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.orders.payloads import (
+from tests.support.data import CreateBook, CreateOrder, CreateUser
+from tests.support.host import bearer_headers
+from tests.support.payloads.orders import (
     BOOK_NOT_FOUND,
     item_rows,
     line,
@@ -20,8 +22,6 @@ from tests.integration.orders.payloads import (
     order_rows,
     stocks,
 )
-from tests.support.data import CreateBook, CreateOrder, CreateUser
-from tests.support.host import bearer_headers
 
 MAX_INT = 2**31 - 1  # PostgreSQL's integer columns: ids and stock
 

@@ -8,9 +8,9 @@ import pytest
 from app.core.config import Settings
 from app.orders.models import OrderStatus
 from app.users.models import User
-from tests.integration.orders.payloads import ADMIN_REQUIRED, NOT_AUTHENTICATED, order_public
 from tests.support.data import CreateOrder, CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.orders import ADMIN_REQUIRED, NOT_AUTHENTICATED, order_public
 
 
 async def list_orders(

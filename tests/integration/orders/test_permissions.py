@@ -8,14 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.orders.models import Order
 from tests.fixtures.auth import Principals
-from tests.integration.orders.payloads import (
+from tests.support.data import CreateBook, CreateOrder
+from tests.support.payloads.orders import (
     NOT_AUTHENTICATED,
     ORDER_NOT_FOUND,
     order_public,
     order_rows,
     stocks,
 )
-from tests.support.data import CreateBook, CreateOrder
 
 
 async def owners_order(

@@ -8,7 +8,9 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.orders.payloads import (
+from tests.support.data import CreateBook, CreateUser
+from tests.support.host import bearer_headers
+from tests.support.payloads.orders import (
     BOOK_NOT_FOUND,
     NOT_AUTHENTICATED,
     insufficient_stock,
@@ -20,8 +22,6 @@ from tests.integration.orders.payloads import (
     record_events,
     stocks,
 )
-from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
 
 
 class TestPlaceOrder:

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from tests.integration.orders.payloads import line, new_order, order_rows, stocks
 from tests.support.data import CreateBook, CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.orders import line, new_order, order_rows, stocks
 
 BOOK = -1  # stands for the arranged book's id in the bodies below
 

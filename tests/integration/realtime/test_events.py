@@ -10,9 +10,9 @@ from pydantic import SecretStr
 from app.core.config import Settings
 from app.core.security import TokenType, create_token
 from app.users.models import User
-from tests.integration.books.payloads import DUNE
-from tests.integration.orders.payloads import order_body
 from tests.support.data import CreateBook, CreateUser
+from tests.support.payloads.books import DUNE
+from tests.support.payloads.orders import order_body
 from tests.support.tokens import bearer
 from tests.support.websockets import WsConnect, access_token, close_code, next_json
 

@@ -5,8 +5,8 @@ from starlette.types import ASGIApp
 
 from app.core.config import Settings
 from tests.fixtures.app import BASE_URL
-from tests.integration.books.payloads import DUNE
 from tests.support.data import CreateUser
+from tests.support.payloads.books import DUNE
 from tests.support.tokens import bearer
 from tests.support.websockets import access_token, next_json, ws_connector
 

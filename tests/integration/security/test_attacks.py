@@ -22,8 +22,8 @@ from app.core.config import Settings
 from app.core.security import TokenType
 from app.users.models import User
 from tests.integration.auth.test_register import customer_public, registration
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
+from tests.support.payloads.users import user_public
 from tests.support.tokens import bearer, log_in, sign
 
 INVALID_TOKEN = {"detail": "Invalid token"}

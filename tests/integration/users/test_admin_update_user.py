@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.users.models import User
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.users import user_public
 from tests.support.tokens import jti_of, log_in, revoked_by_jti
 
 OWN_ACCOUNT = {"detail": "Admins cannot demote or deactivate themselves"}

@@ -12,9 +12,9 @@ from app.core.config import Settings
 from app.core.security import TokenType, create_token
 from app.users.models import User
 from tests.fixtures.app import BASE_URL
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.users import user_public
 
 URL = "/admin/users"
 

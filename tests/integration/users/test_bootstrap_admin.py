@@ -18,8 +18,8 @@ from app.migrations import upgrade_to_head
 from app.users.models import User
 from app.users.service import ensure_admin
 from tests.fixtures.app import BASE_URL
-from tests.integration.users.payloads import RECENT_UTC_TIMESTAMP
 from tests.support.data import CreateUser
+from tests.support.payloads.users import RECENT_UTC_TIMESTAMP
 
 ADMIN_PASSWORD = "bootstrap admin password"
 

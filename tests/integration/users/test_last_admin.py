@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.core.config import Settings
 from app.users.models import User
 from tests.factories import UserFactory
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads.users import user_public
 from tests.support.races import racing_session_class
 
 LAST_ADMIN = {"detail": "The last active admin cannot be demoted or deactivated"}

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.users.models import User
 from tests.fixtures.auth import Principal, Principals
-from tests.integration.users.payloads import user_public
+from tests.support.payloads.users import user_public
 
 NOT_AUTHENTICATED = {"detail": "Not authenticated"}
 ADMIN_REQUIRED = {"detail": "Admin access required"}

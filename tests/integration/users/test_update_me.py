@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.users.models import User
 from tests.factories import TEST_PASSWORD
-from tests.integration.users.payloads import user_public
 from tests.support.data import CreateUser
+from tests.support.payloads.users import user_public
 from tests.support.tokens import bearer, jti_of, log_in, revoked_by_jti
 
 NEW_PASSWORD = "a brand new passphrase"

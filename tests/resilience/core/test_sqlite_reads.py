@@ -18,10 +18,10 @@ from app.core.config import Settings
 from app.main import create_app
 from app.users.models import User
 from tests.factories import BookFactory, UserFactory, persist
-from tests.integration.books.payloads import book_public
-from tests.integration.users.payloads import user_public
 from tests.support.host import bearer_headers
 from tests.support.live_server import Serve
+from tests.support.payloads.books import book_public
+from tests.support.payloads.users import user_public
 
 # Bounds a hang only.
 REQUEST_DEADLINE_SECONDS = 30.0

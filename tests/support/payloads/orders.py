@@ -13,7 +13,7 @@ from starlette.datastructures import State
 from app.books.models import Book
 from app.core.events import DomainEvent, InProcessEventBus
 from app.orders.models import Order, OrderItem
-from tests.integration.books.payloads import RECENT_UTC_TIMESTAMP, utc_json
+from tests.support.payloads.books import RECENT_UTC_TIMESTAMP, utc_json
 
 NOT_AUTHENTICATED = {"detail": "Not authenticated"}
 ORDER_NOT_FOUND = {"detail": "Order not found"}
