@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import anyio
+
 from app.realtime.frames import Frame
 
 SendText = Callable[[str], Awaitable[None]]
@@ -58,22 +60,24 @@ class Outbox:
                 self._queue.task_done()
 
     async def flush(self, seconds: float = FLUSH_TIMEOUT_SECONDS) -> bool:
-        """Waits until everything queued was sent; False when `seconds` passed first."""
-        try:
-            async with asyncio.timeout(seconds):
-                await self._queue.join()
-        except TimeoutError:
-            return False
-        return True
+        """Waits until everything queued was sent; False when `seconds` passed first.
+
+        anyio's deadline, not `asyncio.timeout`: a cancel scope around the connection (the
+        server's, or Starlette's TestClient's at teardown) that cancels during the wait must
+        see its own cancellation, not one `asyncio.timeout` took for its own."""
+        with anyio.move_on_after(seconds) as deadline:
+            await self._queue.join()
+        return not deadline.cancelled_caught
 
 
 @contextlib.asynccontextmanager
 async def open_outbox(send: SendText, *, max_bytes: int) -> AsyncIterator[Outbox]:
-    """An outbox whose drain task runs for the duration of the block."""
+    """An outbox whose drain task runs for the duration of the block (an anyio task group, as
+    `converse` uses: cancelled with the connection's scope)."""
     outbox = Outbox(send, max_bytes=max_bytes)
-    task = asyncio.create_task(outbox.drain(), name="websocket-outbox")
-    try:
-        yield outbox
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+    async with anyio.create_task_group() as group:
+        group.start_soon(outbox.drain, name="websocket-outbox")
+        try:
+            yield outbox
+        finally:
+            group.cancel_scope.cancel()
