@@ -2,16 +2,15 @@
 collections less often.
 
 Every full collection walks every tracked object: the modules, routes, schemas, compiled
-statements made at start-up, thousands of them, which never become garbage. Measured on the
-read path, those walks (50-70 ms, about one a second under load) set p99. Freezing moves what
-exists at the end of start-up into a generation the collector never scans.
+statements made at start-up, thousands of them, which never become garbage; on the read path
+those walks set p99. Freezing moves what exists at the end of start-up into a generation the
+collector never scans.
 
 A request allocates a few hundred container objects (dicts, frames, futures), so CPython's
 default young-generation threshold of 700 runs a collection every request or two. At 20,000 it
 runs about every hundred requests; the young objects it walks are the same, the fixed cost per
-collection is paid less often. Measured in-process on `GET /books/{id}` (production app, 6,000
-requests, two paired runs): 236 / 248 -> 215 / 235 µs of CPU per request, peak RSS 163.7 /
-163.6 -> 162.7 / 162.8 MB (docs/performance.md, third pass).
+collection is paid less often. The figures for both are in docs/performance.md (first pass,
+item 2; third pass, item 7).
 """
 
 import gc

@@ -22,7 +22,7 @@ class DecimalJSONRequest(Request):
 
 class DecimalJSONRoute(APIRoute):
     """Routes whose body is JSON get `DecimalJSONRequest`; the others (every GET) are left as
-    they are: a second `Request` per call cost about 5 % of `GET /books/{id}` (profiled)."""
+    they are: a second `Request` per call is not free (docs/performance.md, third pass)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
