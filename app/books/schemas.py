@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -6,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -30,11 +32,37 @@ Author = Annotated[
 Isbn = Annotated[str, AfterValidator(normalise_isbn), WithJsonSchema(ISBN_JSON_SCHEMA)]
 Description = Annotated[str, Field(max_length=2000), NoNul]
 Stock = Annotated[int, Field(ge=0, le=MAX_STOCK)]
+# A price sent as text is a plain decimal (`19.99`, `1E+5`): no blanks, underscores or other
+# scripts' digits, which Python's Decimal would also read (issue 15: the schema said "any string").
+# An exponent of at most 3 digits: Python's Decimal cannot hold 1e632480270573391396206710.
+DECIMAL_TEXT = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$"
+_DECIMAL_TEXT = re.compile(DECIMAL_TEXT)
+PRICE_RULE = "above 0, at most 100000, at most 2 decimal places"
+PRICE_JSON_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 100000},
+        {"type": "string", "pattern": DECIMAL_TEXT},
+    ],
+    "title": "Price",
+    # A whole number of cents: `multipleOf: 0.01` would say it, but binary floats cannot
+    # (57 * 0.01 is 0.5700000000000001), so generators and validators disagree with it.
+    "description": f"A number or a decimal string: {PRICE_RULE}.",
+}
+
+
+def decimal_text(value: Any) -> Any:
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value) is None:
+        raise ValueError("must be a decimal number, such as 19.99")
+    return value
+
+
 # Decimal in the server, a JSON number on the wire (Pydantic would send a string).
 Money = Annotated[
     Decimal,
     Field(gt=0, le=100000, max_digits=8, decimal_places=2),
+    BeforeValidator(decimal_text),
     PlainSerializer(float, return_type=float, when_used="json"),
+    WithJsonSchema(PRICE_JSON_SCHEMA, mode="validation"),
 ]
 
 

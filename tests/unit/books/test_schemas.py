@@ -10,6 +10,8 @@ from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
 
 from ..validation import error_summary
 
+NOT_A_DECIMAL = "Value error, must be a decimal number, such as 19.99"
+
 
 def book_body(**overrides: object) -> dict[str, object]:
     """A valid BookCreate body as a client would send it, with some fields replaced."""
@@ -146,12 +148,12 @@ class TestBookCreate:
                 "Decimal input should have no more than 2 decimal places",
                 id="three_decimals",
             ),
-            pytest.param("NaN", "finite_number", "Input should be a finite number", id="nan"),
+            # Text that is no plain decimal (TestPriceText).
+            pytest.param("NaN", "value_error", NOT_A_DECIMAL, id="nan"),
+            pytest.param("Infinity", "value_error", NOT_A_DECIMAL, id="infinity"),
+            pytest.param("ten", "value_error", NOT_A_DECIMAL, id="not_a_number"),
             pytest.param(
-                "Infinity", "finite_number", "Input should be a finite number", id="infinity"
-            ),
-            pytest.param(
-                "ten", "decimal_parsing", "Input should be a valid decimal", id="not_a_number"
+                float("nan"), "finite_number", "Input should be a finite number", id="nan_number"
             ),
             pytest.param(
                 None,
@@ -203,6 +205,45 @@ class TestBookCreate:
                 "msg": "Input should be greater than or equal to 0",
             }
         ]
+
+
+class TestPriceText:
+    """Issue 15: the schema said any string; Python's Decimal also reads blanks, underscores and
+    other scripts' digits, and "" was a 422 about parsing. The text must be a plain decimal."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            pytest.param("", id="empty"),
+            pytest.param(" 5", id="leading_blank"),
+            pytest.param("5\n", id="trailing_newline"),
+            pytest.param("1_000", id="underscore"),
+            pytest.param("\u0661", id="arabic_indic_digit"),
+            pytest.param("NaN", id="nan"),
+            pytest.param("0x10", id="hexadecimal"),
+            pytest.param("1e1000", id="four_digit_exponent"),
+        ],
+    )
+    def test_text_that_is_not_a_plain_decimal_is_refused(self, text: str) -> None:
+        with pytest.raises(ValidationError) as exc_info:
+            BookCreate.model_validate(book_body(price=text))
+
+        assert [(error["loc"], error["msg"]) for error in exc_info.value.errors()] == [
+            (("price",), NOT_A_DECIMAL)
+        ]
+
+    @pytest.mark.parametrize(
+        ("text", "price"),
+        [
+            pytest.param("19.99", Decimal("19.99"), id="plain"),
+            pytest.param("+7", Decimal(7), id="signed"),
+            pytest.param(".5", Decimal("0.5"), id="no_integer_part"),
+            pytest.param("1E+5", Decimal(100000), id="exponent"),
+            pytest.param("100000.0000", Decimal(100000), id="trailing_zeros"),
+        ],
+    )
+    def test_plain_decimals_are_read(self, text: str, price: Decimal) -> None:
+        assert BookCreate.model_validate(book_body(price=text)).price == price
 
 
 class TestBookUpdate:
