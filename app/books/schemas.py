@@ -10,7 +10,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     StringConstraints,
     ValidationInfo,
     WithJsonSchema,
@@ -19,7 +18,7 @@ from pydantic import (
 
 from app.books.isbn import ISBN_JSON_SCHEMA, normalise_isbn
 from app.books.models import MAX_STOCK
-from app.core.schema import omitted_not_null
+from app.core.schema import AS_JSON_NUMBER, omitted_not_null
 from app.core.text import NoNul, Visible
 
 Title = Annotated[
@@ -56,12 +55,11 @@ def decimal_text(value: Any) -> Any:
     return value
 
 
-# Decimal in the server, a JSON number on the wire (Pydantic would send a string).
 Money = Annotated[
     Decimal,
     Field(gt=0, le=100000, max_digits=8, decimal_places=2),
     BeforeValidator(decimal_text),
-    PlainSerializer(float, return_type=float, when_used="json"),
+    AS_JSON_NUMBER,
     WithJsonSchema(PRICE_JSON_SCHEMA, mode="validation"),
 ]
 

@@ -2,10 +2,13 @@
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, PlainSerializer
 from pydantic.fields import FieldInfo
 
 NULL = {"type": "null"}
+
+# Money is a Decimal in the server and a JSON number on the wire (Pydantic would send a string).
+AS_JSON_NUMBER = PlainSerializer(float, return_type=float, when_used="json")
 
 
 def omit_null(schema: dict[str, Any]) -> None:

@@ -2,12 +2,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.db import MAX_ID
+from app.core.schema import AS_JSON_NUMBER
 from app.orders.models import OrderStatus
 
-JsonMoney = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+JsonMoney = Annotated[Decimal, AS_JSON_NUMBER]
 
 
 class OrderLine(BaseModel):
