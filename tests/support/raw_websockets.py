@@ -6,14 +6,13 @@ server sends meanwhile piles up on the server's side, as behind a client that st
 `send_text` writes one frame; `receive_text` reads up to the next text frame; `read_until_close`
 reads everything up to the server's close frame. Framing is websockets' sans-I/O client.
 
-`eventually(check, what)` polls a condition on the server's state (another thread's) until it
-holds. Every wait here has a deadline that only turns a hang into a failure naming what was
+Every wait here has a deadline that only turns a hang into a failure naming what was
 awaited, never a timed assertion (issue 15).
 """
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -24,7 +23,6 @@ from websockets.http11 import Request, Response
 from websockets.uri import parse_uri
 
 DEADLINE_SECONDS = 30.0
-POLL_SECONDS = 0.01
 # The kernel's receive buffer and asyncio's read limit: little is taken off the wire unread.
 RECEIVE_BUFFER_BYTES = 4096
 
@@ -132,21 +130,3 @@ async def raw_websocket(base_url: str, path: str) -> AsyncIterator[RawWebSocket]
         yield websocket
     finally:
         writer.transport.abort()
-
-
-async def eventually(check: Callable[[], bool], what: str) -> None:
-    """Returns once `check()` is true; fails naming `what` after DEADLINE_SECONDS.
-
-    `check` reads state the live server's thread changes: a read that meets a dict being
-    resized (RuntimeError) counts as not yet."""
-    try:
-        async with asyncio.timeout(DEADLINE_SECONDS):
-            while True:
-                try:
-                    if check():
-                        return
-                except RuntimeError:
-                    pass
-                await asyncio.sleep(POLL_SECONDS)
-    except TimeoutError:
-        raise AssertionError(f"not after {DEADLINE_SECONDS} s: {what}") from None

@@ -6,9 +6,7 @@ and a process runs at most MAX_CONCURRENT_HASHES hashes or verifies at once, who
 """
 
 import asyncio
-import time
 from collections import Counter
-from collections.abc import Callable
 
 import httpx
 import pytest
@@ -21,13 +19,13 @@ from app.core.config import Settings
 from app.core.security import Passwords
 from app.main import create_app
 from tests.factories import TEST_PASSWORD, UserFactory, persist
+from tests.support.eventually import eventually
 from tests.support.held_passwords import HeldHashes
 from tests.support.host import bearer_headers
 from tests.support.live_server import Serve
 
 # Bound a hang only: a request held for ever fails the test instead of stalling it.
 REQUEST_DEADLINE_SECONDS = 60.0
-SETTLE_DEADLINE_SECONDS = 30.0
 NEW_PASSWORD = "a brand new passphrase"
 CAP = 3
 TOO_MANY = {"detail": "Too many registrations, try again later"}
@@ -44,15 +42,6 @@ def live_client(base_url: str, connections: int) -> httpx.AsyncClient:
         timeout=REQUEST_DEADLINE_SECONDS,
         limits=httpx.Limits(max_connections=connections),
     )
-
-
-async def settled(condition: Callable[[], bool], what: str) -> None:
-    """Returns once `condition()` holds; the deadline only turns a hang into an error."""
-    deadline = time.monotonic() + SETTLE_DEADLINE_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not settled in {SETTLE_DEADLINE_SECONDS} s: {what}")
-        await asyncio.sleep(0.01)
 
 
 class TestRegistrationLimit:
@@ -110,7 +99,9 @@ class TestConcurrentHashes:
             )
             # Every hash let in is held, so once each request is hashing or waiting for a slot,
             # what is running is all that could get in at once.
-            await settled(lambda: held.running + passwords.waiting == 12, "12 hashing or waiting")
+            await eventually(
+                lambda: held.running + passwords.waiting == 12, "12 hashing or waiting"
+            )
             running = held.running
             held.release()
             responses = await burst
@@ -154,7 +145,7 @@ class TestConcurrentHashes:
                     for u in users[4:]
                 ),
             )
-            await settled(lambda: held.running + passwords.waiting == 9, "9 hashing or waiting")
+            await eventually(lambda: held.running + passwords.waiting == 9, "9 hashing or waiting")
             running = held.running
             held.release()
             responses = await burst

@@ -18,8 +18,9 @@ from fastapi import status
 from app.core.config import Settings
 from app.main import create_app
 from app.realtime.service import MAX_MESSAGE_BYTES, ChatRoom
+from tests.support.eventually import eventually
 from tests.support.live_server import Serve
-from tests.support.raw_websockets import Closed, RawWebSocket, eventually, raw_websocket
+from tests.support.raw_websockets import Closed, RawWebSocket, raw_websocket
 
 FRAME = "x" * MAX_MESSAGE_BYTES
 # Far more than the socket buffers and an outbox hold (125 MiB): only the server stops it.
