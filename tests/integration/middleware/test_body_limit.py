@@ -9,8 +9,9 @@ import pytest
 from fastapi import FastAPI, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.body_limit import DRAIN_LIMIT_BYTES, BodyLimits
 from app.core.config import Settings
-from app.core.middleware import DRAIN_LIMIT_BYTES, BodySizeLimitMiddleware
+from app.core.edge import Edge
 from tests.fixtures.app import BASE_URL
 
 LIMIT = 1024
@@ -165,6 +166,41 @@ class TestChunked:
         assert response.json() == TOO_LARGE
 
 
+@pytest.fixture
+async def crashing_client(
+    fresh_app: FastAPI, running_app: ASGIApp
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client getting the 500s of a `/test/crash` route that never reads its body."""
+
+    async def crash() -> None:
+        raise RuntimeError("unexpected")
+
+    fresh_app.add_api_route("/test/crash", crash, methods=["POST"])
+    transport = httpx.ASGITransport(app=running_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+        yield client
+
+
+class TestAnyAnswerBeforeTheBody:
+    """The `Connection: close` rule holds for every response, not only the body limit's."""
+
+    async def test_a_500_with_an_unknown_rest_closes_the_connection(
+        self, crashing_client: httpx.AsyncClient
+    ) -> None:
+        response = await crashing_client.post("/test/crash", content=chunked(LIMIT))
+
+        assert response.status_code == 500, response.text
+        assert response.headers["connection"] == "close"
+
+    async def test_a_500_with_a_small_rest_keeps_the_connection(
+        self, crashing_client: httpx.AsyncClient
+    ) -> None:
+        response = await crashing_client.post("/test/crash", content=b"x" * LIMIT)
+
+        assert response.status_code == 500, response.text
+        assert "connection" not in response.headers
+
+
 async def echo_length(scope: Scope, receive: Receive, send: Send) -> None:
     size, more = 0, True
     while more:
@@ -189,19 +225,26 @@ class TestPerPrefixLimits:
         "is_chunked",
         [pytest.param(False, id="content_length"), pytest.param(True, id="chunked")],
     )
+    @pytest.mark.parametrize(
+        "root_path", [pytest.param("", id="at_the_root"), pytest.param("/api", id="under_a_proxy")]
+    )
     async def test_a_prefix_gets_its_own_limit(
-        self, path: str, status: int, is_chunked: bool
+        self, path: str, status: int, is_chunked: bool, root_path: str
     ) -> None:
-        app = BodySizeLimitMiddleware(
+        """Behind a proxy that mounts the app under a `root_path`, prefixes match without it."""
+        app = Edge(
             echo_length,
-            default=LIMIT,
-            limits={"/uploads/": 4096, "/uploads/covers/big": 2048},
+            hsts=False,
+            docs_paths=frozenset(),
+            body_limits=BodyLimits(
+                default=LIMIT, limits={"/uploads/": 4096, "/uploads/covers/big": 2048}
+            ),
         )
         body = chunked(3000) if is_chunked else b"x" * 3000
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, root_path=root_path)
 
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
-            response = await client.post(path, content=body)
+            response = await client.post(root_path + path, content=body)
 
         assert response.status_code == status, response.text
         assert response.content == (b"3000" if status == 200 else TOO_LARGE_BODY)

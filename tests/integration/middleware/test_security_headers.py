@@ -191,6 +191,22 @@ class TestDocsPages:
         assert "'unsafe-inline'" not in policy["script-src"]
         assert (policy["connect-src"], policy["frame-ancestors"]) == (["'self'"], ["'none'"])
 
+    async def test_behind_a_root_path_the_page_still_gets_its_policy(
+        self, running_app: ASGIApp
+    ) -> None:
+        """A proxy mounting the app under `/api` sends `/api/docs` with `root_path` `/api`."""
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=running_app, root_path="/api"), base_url=BASE_URL
+        ) as client:
+            response = await client.get("/api/docs")
+
+        assert response.status_code == 200, response.text
+        policy = csp_directives(response.headers["Content-Security-Policy"])
+        assert policy["script-src"] == [
+            "https://cdn.jsdelivr.net",
+            *inline_script_hashes(response.text),
+        ]
+
     async def test_the_schema_keeps_the_strict_api_policy(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/openapi.json")
 
