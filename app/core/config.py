@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     ws_outbox_max_bytes: int = Field(default=256 * 1024, ge=128 * 1024)
 
     cors_origins: CommaList = []
+    # Off: compression belongs to the reverse proxy (docs/decisions.md, "Middleware in one
+    # layer"); on for a deployment that serves clients without one.
+    gzip_enabled: bool = False
     max_body_bytes: int = Field(default=1024 * 1024, ge=1)
     docs_enabled: bool = True
     log_level: str = "INFO"

@@ -4,8 +4,9 @@ layer instead of five; docs/decisions.md, "Middleware in one layer"). All pure A
 
 1. `ServerErrorMiddleware` (Starlette's, always outermost): sees an exception only after the
    edge has answered it, so it just re-raises to the server.
-2. `GZipMiddleware`: compresses large bodies the edge produced; outside it so the docs CSP
-   hashes the uncompressed page.
+2. `GZipMiddleware`, only with `GZIP_ENABLED` (compression belongs to the reverse proxy by
+   default): compresses large bodies the edge produced; outside it so the docs CSP hashes the
+   uncompressed page.
 3. `Edge` (app/core/edge.py): request id and log context, security headers, body limit, access
    line, JSON 500; with `CORS_ORIGINS`, Starlette's `CORSMiddleware` inside it, around the app
    and around the edge's own 413.
@@ -60,4 +61,5 @@ def install_middleware(
         body_limits=BodyLimits(default=settings.max_body_bytes, limits=body_limits or {}),
         cors=_cors(settings),
     )
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE)
+    if settings.gzip_enabled:
+        app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM_SIZE)

@@ -1,5 +1,5 @@
 """CORS from CORS_ORIGINS (off when empty), the edge's own answers readable by a browser
-client, and gzip for large responses."""
+client, and gzip for large responses with GZIP_ENABLED (off by default)."""
 
 from collections.abc import AsyncIterator
 from typing import Any
@@ -15,6 +15,7 @@ from tests.fixtures.app import BASE_URL
 
 SHOP = "https://shop.example"
 WITH_CORS = {"cors_origins": [SHOP]}
+GZIP_ON = {"gzip_enabled": True}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -176,6 +177,16 @@ async def test_without_cors_origins_a_preflight_is_not_answered(
     assert cors_headers(response) == {}
 
 
+async def test_by_default_nothing_is_gzipped(client: httpx.AsyncClient) -> None:
+    """Compression is the reverse proxy's unless GZIP_ENABLED (docs/decisions.md)."""
+    response = await client.get("/openapi.json", headers={"Accept-Encoding": "gzip"})
+
+    assert response.status_code == 200, response.text
+    assert "Content-Encoding" not in response.headers
+    assert int(response.headers["Content-Length"]) == len(response.content)
+
+
+@pytest.mark.parametrize("settings", [pytest.param(GZIP_ON, id="gzip_on")], indirect=True)
 class TestGzip:
     async def test_a_large_response_is_gzipped_when_asked(
         self, app: FastAPI, client: httpx.AsyncClient

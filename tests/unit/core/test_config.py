@@ -42,6 +42,7 @@ class TestSettings:
             "ws_max_connections_per_client": 20,
             "ws_outbox_max_bytes": 256 * 1024,
             "cors_origins": [],
+            "gzip_enabled": False,
             "max_body_bytes": 1024 * 1024,
             "docs_enabled": True,
             "log_level": "INFO",
