@@ -3,20 +3,22 @@
 `get_reads` takes no session: it returns `Reads` on the app's read engine, which takes a pooled
 connection of its own inside the request, in autocommit on PostgreSQL (one round trip per
 statement: no BEGIN/ROLLBACK around a single read), and gives it back before the response is
-sent instead of after, as a yield dependency would. Depending on the session dependency cost
-about 50 µs of CPU per request (FastAPI's yield-dependency machinery) for a session this path
-never used in production (docs/performance.md).
+sent instead of after, as a yield dependency would. Depending on the session dependency would
+run FastAPI's yield-dependency machinery on every request for a session this path never uses
+in production (its cost: docs/performance.md).
+
+On PostgreSQL with asyncpg, a `Prebuilt` statement skips SQLAlchemy's execute and result layers:
+its SQL, compiled once at import, runs on the asyncpg connection itself (asyncpg's own
+prepared-statement cache). Whether that is worth its code was measured, not assumed: the
+decision and its figures are in docs/decisions.md ("The read path keeps its asyncpg route").
 
 Tests keep it inside their transaction by overriding `get_reads` itself: the fixture kit
 installs `Reads.on_session(...)` on the test's session beside the session override
-(`database_overrides` in tests/support/host.py), so its statements see the test's uncommitted
-and unflushed rows. An app whose `get_reads` nobody overrode reads its own database, which under
-the kit does not exist: a forgotten override fails loudly.
-
-On PostgreSQL with asyncpg, a `Prebuilt` statement skips SQLAlchemy's execute layer: its SQL,
-compiled once at import, runs on the pooled connection's asyncpg connection (asyncpg's own
-prepared-statement cache). Profiled on `GET /books/{id}`, SQLAlchemy's execute and result layers
-cost about twice the driver's own work per statement.
+(`database_overrides` in tests/support/host.py). On PostgreSQL a prebuilt statement then runs on
+the asyncpg connection the test's session holds, inside its transaction: the same SQL through the
+same code as in production, seeing the test's uncommitted and unflushed rows. An app whose
+`get_reads` nobody overrode reads its own database, which under the kit does not exist: a
+forgotten override fails loudly.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -35,6 +37,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from app.core.db import READ_ONLY
 
+NEEDS_ONE = "a ReadConnection needs a session or an engine"
 Executor = AsyncConnection | AsyncSession
 _SQLALCHEMY = (AsyncConnection, AsyncSession)
 Params = Mapping[str, Any]
@@ -73,40 +76,55 @@ def _sqlalchemy(statement: Statement) -> AnySelect:
 class ReadConnection:
     """`first`, `all` and `scalar` of a statement, as mappings keyed by column name.
 
-    On a given session (a test's) or, in production, on a pooled connection checked out at the
-    first statement: the bare asyncpg connection when that statement is `Prebuilt` and the
-    driver asyncpg, else a SQLAlchemy connection (SQLite; a search's per-request statements,
-    whose compiled form SQLAlchemy caches).
+    On PostgreSQL with asyncpg a `Prebuilt` statement runs on the bare asyncpg connection,
+    whichever connection that is: in production the pool's, checked out at the first statement;
+    under a test, the one the test's session holds, inside its transaction (after a flush, as
+    `execute` would autoflush), so the tests run the statements production runs, the way it runs
+    them. Anything else runs through SQLAlchemy: on the session, or on a pooled connection
+    (SQLite; a search's per-request statements, whose compiled form SQLAlchemy caches).
     """
 
-    def __init__(self, *, db: Executor | None = None, engine: AsyncEngine | None = None) -> None:
-        self._db = db
+    def __init__(
+        self, *, session: AsyncSession | None = None, engine: AsyncEngine | None = None
+    ) -> None:
+        if session is not None:
+            self._driver_name = session.get_bind().dialect.driver
+        elif engine is not None:
+            self._driver_name = engine.dialect.driver
+        else:
+            raise TypeError(NEEDS_ONE)
+        self._session = session
         self._engine = engine
         self._opened: AsyncConnection | None = None
         self._pooled: PoolProxiedConnection | None = None
+        self._driver: Any = None
 
     async def _target(self, statement: Statement) -> Executor | Any:
         """What runs `statement`: a SQLAlchemy session or connection, or the asyncpg one."""
-        if self._pooled is not None:
-            return self._pooled.driver_connection
-        if self._db is not None:
-            return self._db
+        if self._driver is not None:
+            return self._driver
+        if self._opened is not None:
+            return self._opened
+        on_asyncpg = isinstance(statement, Prebuilt) and self._driver_name == "asyncpg"
+        if self._session is not None:
+            if on_asyncpg:
+                self._driver = await _driver_in_transaction(self._session)
+                return self._driver
+            return self._session
         if self._engine is None:
-            raise TypeError("a ReadConnection needs a session or an engine")
-        if isinstance(statement, Prebuilt) and self._engine.dialect.driver == "asyncpg":
+            raise TypeError(NEEDS_ONE)
+        if on_asyncpg:
             # The pool's connection itself, no `Connection` around it: one greenlet switch to
             # check it out and one to give it back instead of three. asyncpg runs each
             # statement in autocommit unless told to begin: there is nothing to reset.
-            try:
-                self._pooled = await self._engine.raw_connection()
-            except self._engine.dialect.loaded_dbapi.Error as error:
-                # What `engine.connect()` would raise: SQLAlchemy's error, not the adapter's.
-                raise DBAPIError.instance(None, None, error, type(error)) from error
-            return self._pooled.driver_connection
-        self._db = self._opened = await self._engine.connect()
-        return self._db
+            self._pooled = await _checked_out(self._engine)
+            self._driver = self._pooled.driver_connection
+            return self._driver
+        self._opened = await self._engine.connect()
+        return self._opened
 
     async def close(self) -> None:
+        """Gives back what this connection checked out; a session's connection stays its own."""
         if self._pooled is not None:
             await greenlet_spawn(self._pooled.close)
         if self._opened is not None:
@@ -132,6 +150,22 @@ class ReadConnection:
         if not isinstance(target, _SQLALCHEMY):
             return await on_driver(target.fetchval, statement, params)
         return (await target.execute(_sqlalchemy(statement), params)).scalar_one()
+
+
+async def _driver_in_transaction(session: AsyncSession) -> Any:
+    """The asyncpg connection under the session's, in its transaction, its pending rows flushed
+    (what `execute` would have autoflushed)."""
+    await session.flush()
+    connection = await session.connection()
+    return (await connection.get_raw_connection()).driver_connection
+
+
+async def _checked_out(engine: AsyncEngine) -> PoolProxiedConnection:
+    try:
+        return await engine.raw_connection()
+    except engine.dialect.loaded_dbapi.Error as error:
+        # What `engine.connect()` would raise: SQLAlchemy's error, not the adapter's.
+        raise DBAPIError.instance(None, None, error, type(error)) from error
 
 
 async def on_driver(
@@ -190,10 +224,7 @@ class Reads:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[ReadConnection]:
-        if self._session is not None:
-            yield ReadConnection(db=self._session)
-            return
-        connection = ReadConnection(engine=self._engine)
+        connection = ReadConnection(session=self._session, engine=self._engine)
         try:
             yield connection
         finally:

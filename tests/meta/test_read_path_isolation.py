@@ -16,7 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from app.books import queries
 from app.books.models import Book
+from app.books.schemas import BookSort
+from app.core import reads
 from app.core.config import Settings
 from app.core.db import get_session
 from app.main import create_app
@@ -79,6 +82,36 @@ async def test_read_path_does_not_see_another_tests_rows(
 
     assert (one.status_code, one.json()) == (404, {"detail": "Book not found"})
     assert (page.status_code, page.json(), page.headers["X-Total-Count"]) == (200, [], "0")
+
+
+async def test_prebuilt_statements_run_on_the_tests_asyncpg_connection_as_in_production(
+    client: httpx.AsyncClient,
+    create_book: CreateBook,
+    db_engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under the kit the prebuilt statements take production's route, the bare asyncpg
+    connection, here the test session's own, inside its transaction (issue 16, read path)."""
+    if db_engine.dialect.driver != "asyncpg":
+        pytest.skip(
+            "needs a PostgreSQL DATABASE_URL: prebuilt statements take the asyncpg route only there"
+        )
+    on_driver = reads.on_driver
+    ran: list[reads.Statement] = []
+
+    async def recording(method: Any, statement: reads.Statement, params: reads.Params) -> Any:
+        ran.append(statement)
+        return await on_driver(method, statement, params)
+
+    monkeypatch.setattr(reads, "on_driver", recording)
+    book = await create_book(title="Only in this transaction")
+
+    one = await client.get(f"/books/{book.id}")
+    page = await client.get("/books", params={"sort": "title"})
+
+    assert (one.status_code, one.json()) == (200, book_public(book))
+    assert (page.status_code, page.json()) == (200, [book_public(book)])
+    assert ran == [queries.BY_ID, queries.COUNT_ALL, queries.PAGE_ALL[BookSort.TITLE]]
 
 
 async def kit_session_only(fresh_app: FastAPI, db_session: AsyncSession) -> None:
