@@ -3,14 +3,16 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, status
 
 from app.auth import service
-from app.auth.dependencies import CurrentUser, LoginServiceDep, PasswordsDep, RefreshServiceDep
+from app.auth.dependencies import LoginServiceDep, RefreshServiceDep
 from app.auth.rate_limit import ClientKey, RegistrationLimiterDep
 from app.auth.schemas import LoginRequest, RefreshRequest, TokenForm, TokenPair
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
+from app.core.security import PasswordsDep
 from app.notifications.mailer import MailerDep, send_quietly
 from app.users import messages
 from app.users import service as users_service
+from app.users.dependencies import CurrentUser
 from app.users.schemas import UserCreate, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])

@@ -9,13 +9,11 @@ from datetime import datetime
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import repository as refresh_tokens
 from app.auth.exceptions import InvalidCredentials, TokenRejected
 from app.auth.rate_limit import LoginLimiter
 from app.auth.schemas import TokenPair
 from app.core.config import Settings
 from app.core.db import read_only
-from app.core.errors import NotAuthenticated
 from app.core.security import (
     InvalidToken,
     Passwords,
@@ -57,31 +55,6 @@ async def authenticate(
     return user
 
 
-async def user_for_access_token(
-    session: AsyncSession, settings: Settings, token: str | None
-) -> User:
-    """The active user an access token names: the one check behind the bearer dependency and
-    the WebSocket event stream (issue 16, layers). NotAuthenticated for no token, a bad one or
-    an unknown user; AccountDeactivated for a deactivated one.
-
-    The look-up's transaction is over on return: the handler's slow work (a password check, an
-    upload, a call out) must not hold it, and its writes begin their own (issue 15).
-    """
-    if token is None:
-        raise NotAuthenticated
-    try:
-        claims = decode_token(settings, token, expected=TokenType.ACCESS)
-    except InvalidToken as exc:
-        raise NotAuthenticated("Invalid token") from exc
-    async with read_only(session):
-        user = await users.get(session, claims.subject)
-    if user is None:
-        raise NotAuthenticated("Invalid token")
-    if not user.is_active:
-        raise AccountDeactivated
-    return user
-
-
 @dataclass(frozen=True, slots=True)
 class LoginService:
     """Logging in by email and password, shared by /auth/login and /auth/token."""
@@ -116,7 +89,7 @@ def issue_tokens(
     The caller commits, so a rotation revokes the old token and records the new one together.
     """
     jti = new_jti()
-    refresh_tokens.add(
+    users.add_refresh_token(
         session,
         jti=jti,
         user_id=user.id,
@@ -160,7 +133,7 @@ class RefreshService:
             raise TokenRejected
         if not user.is_active:
             raise AccountDeactivated
-        if not await refresh_tokens.revoke(
+        if not await users.revoke_refresh_token(
             self.session, jti=claims.jti, user_id=user.id, now=self.now
         ):
             await self._revoke_all_on_reuse(claims, user)
@@ -175,8 +148,8 @@ class RefreshService:
         Committed here, before the 401 is raised: the request's session is rolled back on the
         way out, and would take the revocation with it (TUTORIAL-DEFECTS, Security).
         """
-        if await refresh_tokens.is_revoked(self.session, jti=claims.jti, user_id=user.id):
-            await refresh_tokens.revoke_all(self.session, user_id=user.id, now=self.now)
+        if await users.refresh_token_is_revoked(self.session, jti=claims.jti, user_id=user.id):
+            await users.revoke_refresh_tokens(self.session, user_id=user.id, now=self.now)
             await self.session.commit()
 
     async def log_out(self, user: User, token: str) -> None:
@@ -188,5 +161,7 @@ class RefreshService:
             claims = decode_token(self.settings, token, expected=TokenType.REFRESH)
         except InvalidToken:
             return
-        if await refresh_tokens.revoke(self.session, jti=claims.jti, user_id=user.id, now=self.now):
+        if await users.revoke_refresh_token(
+            self.session, jti=claims.jti, user_id=user.id, now=self.now
+        ):
             await self.session.commit()

@@ -3,13 +3,13 @@ from typing import Annotated
 
 from fastapi import Depends, Path, UploadFile
 
-from app.auth.dependencies import CurrentUser
 from app.books import repository, service
 from app.books.exceptions import BookNotFound
 from app.books.models import Book
 from app.core.db import MAX_ID, SessionDep, read_only
 from app.files import forms
 from app.files.forms import FormDep
+from app.users.dependencies import CurrentUser
 
 BookId = Annotated[int, Path(ge=1, le=MAX_ID)]
 

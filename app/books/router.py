@@ -3,7 +3,6 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from starlette.responses import StreamingResponse
 
-from app.auth.dependencies import CurrentUser
 from app.books import covers, service
 from app.books.dependencies import BookId, ChangeableBook, NewCoverDep, ValidBook
 from app.books.schemas import BookCreate, BookPublic, BookSort, BookUpdate
@@ -18,6 +17,7 @@ from app.core.text import SearchText
 from app.files.dependencies import StorageDep
 from app.files.forms import BINARY, multipart_body
 from app.files.responses import stream_stored
+from app.users.dependencies import CurrentUser
 
 router = APIRouter(prefix="/books", tags=["books"], route_class=DecimalJSONRoute)
 

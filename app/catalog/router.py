@@ -1,10 +1,10 @@
 from fastapi import APIRouter, Depends
 
-from app.auth.dependencies import get_current_user
 from app.catalog import service
 from app.catalog.dependencies import CatalogDep, IsbnPath
 from app.catalog.schemas import BookMetadata
 from app.core.errors import BEARER_ERRORS, error_responses
+from app.users.dependencies import get_current_user
 
 # Included before the books router, whose `/books/{book_id}/cover` would otherwise see
 # `/books/lookup/cover`.

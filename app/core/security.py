@@ -5,10 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import jwt
+from fastapi import Depends, Request
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from starlette.concurrency import run_in_threadpool
@@ -78,6 +79,15 @@ def password_hasher(settings: Settings) -> Argon2Hasher:
 
 def build_passwords(settings: Settings) -> Passwords:
     return Passwords(password_hasher(settings), max_concurrent=settings.max_concurrent_hashes)
+
+
+def get_passwords(request: Request) -> Passwords:
+    """The app's one `Passwords` (its slots are shared by every request)."""
+    passwords: Passwords = request.app.state.passwords
+    return passwords
+
+
+PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
 
 
 @dataclass(frozen=True, slots=True)

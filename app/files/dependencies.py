@@ -2,13 +2,13 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from app.auth.dependencies import CurrentUser
 from app.core.config import SettingsDep
 from app.core.db import MAX_ID, SessionDep, read_only
 from app.files import repository, service
 from app.files.exceptions import FileNotFound
 from app.files.models import StoredFile
 from app.files.storage import FileStorage, LocalFileStorage
+from app.users.dependencies import CurrentUser
 
 FileId = Annotated[int, Path(ge=1, le=MAX_ID)]
 

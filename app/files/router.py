@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, UploadFile, status
 from starlette.responses import StreamingResponse
 
-from app.auth.dependencies import CurrentUser
 from app.core.config import SettingsDep
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
@@ -14,6 +13,7 @@ from app.files.dependencies import StorageDep, VisibleFile
 from app.files.forms import BINARY, FormDep
 from app.files.responses import content_disposition, stream_stored
 from app.files.schemas import FilePublic, UploadedFiles
+from app.users.dependencies import CurrentUser
 
 router = APIRouter(prefix="/files", tags=["files"])
 

@@ -2,11 +2,11 @@ from typing import Annotated
 
 from fastapi import Depends, Path
 
-from app.auth.dependencies import CurrentUser
 from app.core.db import MAX_ID, SessionDep
 from app.orders import repository, service
 from app.orders.exceptions import OrderNotFound
 from app.orders.models import Order
+from app.users.dependencies import CurrentUser
 
 OrderId = Annotated[int, Path(ge=1, le=MAX_ID)]
 

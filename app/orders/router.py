@@ -2,7 +2,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 
-from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.events import EventBusDep
@@ -11,6 +10,7 @@ from app.notifications.mailer import MailerDep, send_quietly
 from app.orders import messages, service
 from app.orders.dependencies import VisibleOrder
 from app.orders.schemas import OrderCreate, OrderPublic
+from app.users.dependencies import CurrentUser
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.service import user_for_access_token
 from app.core.config import Settings
 from app.core.errors import NotAuthenticated
 from app.core.events import DomainEvent
@@ -17,6 +16,7 @@ from app.realtime.frames import JsonFrame, Message
 from app.realtime.outbox import Outbox
 from app.users.exceptions import AccountDeactivated
 from app.users.models import Role
+from app.users.service import user_for_access_token
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # The app's own limit, whatever the server's (uvicorn's `ws_max_size` defaults to 16 MiB and
@@ -67,7 +67,7 @@ async def authenticate(
     session: AsyncSession, settings: Settings, token: str | None
 ) -> Viewer | None:
     """The viewer for an access token of an existing, active user; None for anything else
-    (the same check as HTTP's bearer dependency: auth.service.user_for_access_token)."""
+    (the same check as HTTP's bearer dependency: users.service.user_for_access_token)."""
     try:
         user = await user_for_access_token(session, settings, token)
     except (NotAuthenticated, AccountDeactivated):

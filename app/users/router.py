@@ -2,14 +2,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.auth.dependencies import AdminUser, CurrentUser, PasswordsDep
 from app.core.clock import NowDep
 from app.core.db import SessionDep
 from app.core.errors import BEARER_ERRORS, BODY_ERRORS, error_responses
 from app.core.pagination import PageDep, set_page_headers
+from app.core.security import PasswordsDep
 from app.core.text import SearchText
 from app.users import service
-from app.users.dependencies import UserForAdmin
+from app.users.dependencies import AdminUser, CurrentUser, UserForAdmin
 from app.users.schemas import AdminUserUpdate, UserPublic, UserUpdate
 
 router = APIRouter(tags=["users"])

@@ -1,4 +1,5 @@
-"""User accounts: registration, changes by the user or an admin, and the bootstrap admin."""
+"""User accounts: registration, changes by the user or an admin, the bootstrap admin, and the
+user an access token names."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -6,11 +7,13 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import repository as refresh_tokens
+from app.core.config import Settings
 from app.core.db import read_only
-from app.core.security import Passwords
+from app.core.errors import NotAuthenticated
+from app.core.security import InvalidToken, Passwords, TokenType, decode_token
 from app.users import repository
 from app.users.exceptions import (
+    AccountDeactivated,
     CannotChangeOwnAdminAccount,
     EmailTaken,
     LastActiveAdmin,
@@ -18,6 +21,31 @@ from app.users.exceptions import (
 )
 from app.users.models import Role, User
 from app.users.schemas import AdminUserUpdate, UserCreate, UserUpdate
+
+
+async def user_for_access_token(
+    session: AsyncSession, settings: Settings, token: str | None
+) -> User:
+    """The active user an access token names: the one check behind the bearer dependency and
+    the WebSocket event stream (issue 16, layers). NotAuthenticated for no token, a bad one or
+    an unknown user; AccountDeactivated for a deactivated one.
+
+    The look-up's transaction is over on return: the handler's slow work (a password check, an
+    upload, a call out) must not hold it, and its writes begin their own (issue 15).
+    """
+    if token is None:
+        raise NotAuthenticated
+    try:
+        claims = decode_token(settings, token, expected=TokenType.ACCESS)
+    except InvalidToken as exc:
+        raise NotAuthenticated("Invalid token") from exc
+    async with read_only(session):
+        user = await repository.get(session, claims.subject)
+    if user is None:
+        raise NotAuthenticated("Invalid token")
+    if not user.is_active:
+        raise AccountDeactivated
+    return user
 
 
 async def list_page(
@@ -61,7 +89,7 @@ async def update_me(
         user.name = data.name
     if new_hash is not None:
         user.password_hash = new_hash
-        await refresh_tokens.revoke_all(session, user_id=user.id, now=now)
+        await repository.revoke_refresh_tokens(session, user_id=user.id, now=now)
     await session.commit()
     return user
 
@@ -87,7 +115,7 @@ async def update_by_admin(
     if data.is_active is not None:
         user.is_active = data.is_active
     if data.is_active is False:
-        await refresh_tokens.revoke_all(session, user_id=user.id, now=now)
+        await repository.revoke_refresh_tokens(session, user_id=user.id, now=now)
     await session.commit()
     return user
 

@@ -16,10 +16,10 @@ from fastapi import FastAPI
 from starlette.testclient import TestClient
 
 from app import main
-from app.auth.dependencies import get_current_user
 from app.core.config import get_settings
 from app.core.db import get_session
 from app.core.reads import get_reads
+from app.users.dependencies import get_current_user
 from app.users.models import User
 from tests.fixtures.app import Overrides
 from tests.meta.support import run_inner, wire_inner_run
@@ -157,7 +157,7 @@ def test_override_reaches_the_app_sync_client_serves(
 
 LEAKING_TEST = """
 from app import main
-from app.auth.dependencies import get_current_user
+from app.users.dependencies import get_current_user
 from app.core.config import get_settings
 
 
@@ -167,7 +167,7 @@ def test_sets_an_override_on_the_module_app_and_leaves_it() -> None:
 
 RESTORING_TEST = """
 from app import main
-from app.auth.dependencies import get_current_user
+from app.users.dependencies import get_current_user
 from app.core.config import get_settings
 
 

@@ -8,10 +8,9 @@ import jwt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import RefreshToken
 from app.core.config import Settings
 from app.core.security import TokenType, token_lifetime
-from app.users.models import User
+from app.users.models import RefreshToken, User
 from tests.factories import TEST_PASSWORD
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from app.auth.dependencies import get_current_user
+from app.users.dependencies import get_current_user
 from app.users.models import Role, User
 from tests.fixtures.app import Overrides
 

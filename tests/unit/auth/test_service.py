@@ -5,10 +5,9 @@ import jwt
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import RefreshToken
 from app.auth.service import issue_tokens
 from app.core.config import Environment, Settings
-from app.users.models import User
+from app.users.models import RefreshToken, User
 
 NOW = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
 
