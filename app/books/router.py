@@ -77,8 +77,11 @@ async def delete_book(session: SessionDep, book: ChangeableBook, storage: Storag
     await service.delete(session, storage, book)
 
 
+# Digits only on the two routes with a second segment: `/books/lookup/{isbn}` (app/catalog) is
+# then never a cover, whichever router the app tries first (issue 16, layers); `/books/abc/cover`
+# is a 404, as `/files/abc` is. `/books/{book_id}` overlaps nothing and keeps its 422s.
 @router.put(
-    "/{book_id}/cover",
+    "/{book_id:int}/cover",
     responses=error_responses(*BODY_ERRORS, *BEARER_ERRORS, 404, 415),
     openapi_extra=multipart_body(
         "Body_replace_cover_books__book_id__cover_put", "file", {**BINARY, "title": "File"}
@@ -93,7 +96,7 @@ async def replace_cover(
 
 
 @router.get(
-    "/{book_id}/cover",
+    "/{book_id:int}/cover",
     response_class=StreamingResponse,
     responses={304: {"description": "`If-None-Match` matched"}, **error_responses(404)},
 )

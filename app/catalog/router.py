@@ -6,8 +6,6 @@ from app.catalog.schemas import BookMetadata
 from app.core.errors import BEARER_ERRORS, error_responses
 from app.users.dependencies import get_current_user
 
-# Included before the books router, whose `/books/{book_id}/cover` would otherwise see
-# `/books/lookup/cover`.
 router = APIRouter(prefix="/books", tags=["books"], dependencies=[Depends(get_current_user)])
 
 
