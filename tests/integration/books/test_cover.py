@@ -9,19 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
 from app.core.config import Settings
-from app.users.models import User
-from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
+from tests.fixtures.auth import Principal
+from tests.support.data import CreateBook
 from tests.support.uploads import TEXT, TINY_GIF, TINY_JPEG, TINY_PDF, TINY_WEBP, tiny_png, tree
 
 
-async def _put_cover(
-    client: httpx.AsyncClient, settings: Settings, user: User, book: Book, content: bytes
-) -> httpx.Response:
+async def _put_cover(client: httpx.AsyncClient, book: Book, content: bytes) -> httpx.Response:
+    """PUTs `content` as the cover, as the client's principal."""
     return await client.put(
-        f"/books/{book.id}/cover",
-        files={"file": ("cover.bin", content, "image/png")},
-        headers=bearer_headers(settings, user),
+        f"/books/{book.id}/cover", files={"file": ("cover.bin", content, "image/png")}
     )
 
 
@@ -34,19 +30,19 @@ class TestPutCover:
             pytest.param(TINY_WEBP, "image/webp", id="webp"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_an_image_becomes_the_cover(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         content: bytes,
         content_type: str,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
-        book = await create_book(owner=owner)
+        book = await create_book(owner=principal.user)
 
-        response = await _put_cover(client, settings, owner, book, content)
+        response = await _put_cover(auth_client, book, content)
 
         assert response.status_code == 200, response.text
         assert response.json() == {
@@ -65,67 +61,57 @@ class TestPutCover:
             pytest.param(TEXT, id="text"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_anything_but_jpeg_png_webp_gets_415(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         settings: Settings,
         content: bytes,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
-        book = await create_book(owner=owner)
+        book = await create_book(owner=principal.user)
 
-        response = await _put_cover(client, settings, owner, book, content)
+        response = await _put_cover(auth_client, book, content)
 
         assert response.status_code == 415, response.text
         assert response.json() == {"detail": "Unsupported file type"}
         assert tree(Path(settings.upload_dir)) == []
 
+    @pytest.mark.auth("owner")
     async def test_replacing_removes_the_old_file(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         settings: Settings,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
-        book = await create_book(owner=owner)
-        assert (await _put_cover(client, settings, owner, book, tiny_png())).status_code == 200
+        book = await create_book(owner=principal.user)
+        assert (await _put_cover(auth_client, book, tiny_png())).status_code == 200
         [first] = tree(Path(settings.upload_dir))
 
-        response = await _put_cover(client, settings, owner, book, TINY_JPEG)
+        response = await _put_cover(auth_client, book, TINY_JPEG)
 
         assert response.status_code == 200, response.text
         [second] = tree(Path(settings.upload_dir))
         assert second != first
         assert (Path(settings.upload_dir) / second).read_bytes() == TINY_JPEG
 
-    @pytest.mark.parametrize(
-        ("who", "status", "detail"),
-        [
-            pytest.param("other", 403, "Not authorized", id="another_customer"),
-            pytest.param("admin", 200, None, id="admin"),
-        ],
-    )
+    @pytest.mark.auth(other=403, admin=200)
     async def test_only_the_owner_or_an_admin(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         settings: Settings,
-        who: str,
-        status: int,
-        detail: str | None,
+        expected_status: int,
     ) -> None:
         book = await create_book()
-        caller = await create_user(admin=who == "admin")
 
-        response = await _put_cover(client, settings, caller, book, tiny_png())
+        response = await _put_cover(auth_client, book, tiny_png())
 
-        assert response.status_code == status, response.text
-        if detail is not None:
-            assert response.json() == {"detail": detail}
+        assert response.status_code == expected_status, response.text
+        if expected_status == 403:
+            assert response.json() == {"detail": "Not authorized"}
             assert tree(Path(settings.upload_dir)) == []
 
     async def test_anonymous_gets_401(
@@ -147,20 +133,21 @@ class TestCoverLimit:
         """A cover limit of the tiny PNG's size exactly."""
         return settings.model_copy(update={"max_cover_bytes": len(tiny_png())})
 
+    @pytest.mark.auth("owner")
     async def test_one_byte_over_gets_413_and_keeps_the_old_cover(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
-        book = await create_book(owner=owner)
-        assert (await _put_cover(client, settings, owner, book, tiny_png())).status_code == 200
+        book = await create_book(owner=principal.user)
+        assert (await _put_cover(auth_client, book, tiny_png())).status_code == 200
         kept = tree(Path(settings.upload_dir))
 
-        response = await _put_cover(client, settings, owner, book, tiny_png() + b"\x00")
+        response = await _put_cover(auth_client, book, tiny_png() + b"\x00")
 
         assert response.status_code == 413, response.text
         assert response.json() == {"detail": f"File too large: at most {len(tiny_png())} bytes"}
@@ -169,16 +156,16 @@ class TestCoverLimit:
 
 
 class TestGetCover:
+    @pytest.mark.auth("owner")
     async def test_serves_the_image_with_etag_and_cache_control(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
-        book = await create_book(owner=owner)
-        await _put_cover(client, settings, owner, book, tiny_png())
+        book = await create_book(owner=principal.user)
+        await _put_cover(auth_client, book, tiny_png())
 
         response = await client.get(f"/books/{book.id}/cover")
 
@@ -198,18 +185,18 @@ class TestGetCover:
             pytest.param('"other"', 200, id="not_matching"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_if_none_match(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         if_none_match: str,
         status: int,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
-        book = await create_book(owner=owner)
-        await _put_cover(client, settings, owner, book, tiny_png())
+        book = await create_book(owner=principal.user)
+        await _put_cover(auth_client, book, tiny_png())
         etag = f'"{hashlib.sha256(tiny_png()).hexdigest()}"'
 
         response = await client.get(

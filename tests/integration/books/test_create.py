@@ -11,9 +11,8 @@ import pytest
 from dirty_equals import IsInt
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
+from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
 from tests.support.payloads.books import (
     DUNE,
     DUNE_ISBN,
@@ -25,13 +24,14 @@ from tests.support.payloads.books import (
 
 
 class TestCreateBook:
+    @pytest.mark.auth("customer")
     async def test_returns_201_with_the_whole_book(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
+        self, auth_client: httpx.AsyncClient, principal: Principal
     ) -> None:
-        user = await create_user()
+        user = principal.user
         body = {**DUNE, "isbn": DUNE_ISBN_HYPHENATED, "price": 39.9}
 
-        response = await client.post("/books", json=body, headers=bearer_headers(settings, user))
+        response = await auth_client.post("/books", json=body)
 
         assert response.status_code == 201, response.text
         assert response.json() == {
@@ -48,17 +48,17 @@ class TestCreateBook:
             "updated_at": RECENT_UTC_TIMESTAMP,
         }
 
+    @pytest.mark.auth("customer")
     async def test_the_book_is_stored(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
+        auth_client: httpx.AsyncClient,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        user = await create_user()
+        user = principal.user
         body = {**DUNE, "isbn": DUNE_ISBN_HYPHENATED, "price": 39.9}
 
-        response = await client.post("/books", json=body, headers=bearer_headers(settings, user))
+        response = await auth_client.post("/books", json=body)
 
         assert response.status_code == 201, response.text
         assert await book_rows(db_session) == [
@@ -80,13 +80,14 @@ class TestCreateBook:
             }
         ]
 
+    @pytest.mark.auth("customer")
     async def test_optional_fields_take_their_defaults(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
+        self, auth_client: httpx.AsyncClient, principal: Principal
     ) -> None:
-        user = await create_user()
+        user = principal.user
         body = {"title": "Dune", "author": "Frank Herbert", "isbn": DUNE_ISBN, "price": 10}
 
-        response = await client.post("/books", json=body, headers=bearer_headers(settings, user))
+        response = await auth_client.post("/books", json=body)
 
         assert response.status_code == 201, response.text
         assert response.json() == {
@@ -115,19 +116,17 @@ class TestCreateBook:
             pytest.param({"title": "T" * 300}, {"title": "T" * 300}, id="longest_title"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_accepted_input_is_normalised(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
+        auth_client: httpx.AsyncClient,
         changes: dict[str, Any],
         stored: dict[str, Any],
+        principal: Principal,
     ) -> None:
-        user = await create_user()
+        user = principal.user
 
-        response = await client.post(
-            "/books", json={**DUNE, **changes}, headers=bearer_headers(settings, user)
-        )
+        response = await auth_client.post("/books", json={**DUNE, **changes})
 
         assert response.status_code == 201, response.text
         assert response.json() == {
@@ -140,14 +139,15 @@ class TestCreateBook:
             "updated_at": RECENT_UTC_TIMESTAMP,
         }
 
+    @pytest.mark.auth("customer")
     async def test_client_sent_id_owner_and_timestamps_are_ignored(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
-        settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        caller, someone_else = await create_user(), await create_user()
+        caller, someone_else = principal.user, await create_user()
         body = {
             **DUNE,
             "id": 4242,
@@ -156,7 +156,7 @@ class TestCreateBook:
             "created_at": "2000-01-01T00:00:00Z",
         }
 
-        response = await client.post("/books", json=body, headers=bearer_headers(settings, caller))
+        response = await auth_client.post("/books", json=body)
 
         assert response.status_code == 201, response.text
         assert response.json() == {
@@ -178,21 +178,18 @@ class TestCreateBook:
             pytest.param("978 0441 01359 3", id="spaced"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_duplicate_isbn_returns_409(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
         isbn: str,
     ) -> None:
         await create_book(isbn=DUNE_ISBN, title="First printing")
-        user = await create_user()
-        headers = bearer_headers(settings, user)
         rows_before = await book_rows(db_session)
 
-        response = await client.post("/books", json={**DUNE, "isbn": isbn}, headers=headers)
+        response = await auth_client.post("/books", json={**DUNE, "isbn": isbn})
 
         assert response.status_code == 409, response.text
         assert response.json() == {"detail": f"Book with ISBN {DUNE_ISBN} already exists"}

@@ -7,9 +7,6 @@ import pytest
 from dirty_equals import IsStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from tests.support.data import CreateUser
-from tests.support.host import bearer_headers
 from tests.support.payloads.books import DUNE, DUNE_ISBN, book_rows
 
 
@@ -39,19 +36,16 @@ class TestCreateBookValidation:
             pytest.param({"stock": 1.5}, "stock", "int_from_float", id="fractional_stock"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_invalid_field_returns_422(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
+        auth_client: httpx.AsyncClient,
         db_session: AsyncSession,
         changes: dict[str, Any],
         loc: str,
         error_type: str,
     ) -> None:
-        headers = bearer_headers(settings, await create_user())
-
-        response = await client.post("/books", json={**DUNE, **changes}, headers=headers)
+        response = await auth_client.post("/books", json={**DUNE, **changes})
 
         assert response.status_code == 422, response.text
         # Exactly loc, msg and type: the submitted value is never echoed back.
@@ -60,12 +54,9 @@ class TestCreateBookValidation:
         }
         assert await book_rows(db_session) == []
 
-    async def test_missing_fields_are_each_reported(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
-    ) -> None:
-        headers = bearer_headers(settings, await create_user())
-
-        response = await client.post("/books", json={"description": "only"}, headers=headers)
+    @pytest.mark.auth("customer")
+    async def test_missing_fields_are_each_reported(self, auth_client: httpx.AsyncClient) -> None:
+        response = await auth_client.post("/books", json={"description": "only"})
 
         assert response.status_code == 422, response.text
         assert response.json() == {
@@ -85,35 +76,29 @@ class TestCreateBookValidation:
             pytest.param("1e-3", "decimal_max_places", id="exponent"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_price_is_judged_on_the_digits_sent(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
+        auth_client: httpx.AsyncClient,
         price: str,
         error_type: str,
     ) -> None:
-        headers = {
-            **bearer_headers(settings, await create_user()),
-            "Content-Type": "application/json",
-        }
         content = f'{{"title": "Dune", "author": "F", "isbn": "{DUNE_ISBN}", "price": {price}}}'
 
-        response = await client.post("/books", content=content.encode(), headers=headers)
+        response = await auth_client.post(
+            "/books", content=content.encode(), headers={"Content-Type": "application/json"}
+        )
 
         assert response.status_code == 422, response.text
         assert response.json() == {
             "detail": [{"loc": ["body", "price"], "msg": IsStr(), "type": error_type}]
         }
 
+    @pytest.mark.auth("customer")
     async def test_check_digit_message_names_the_problem(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
+        self, auth_client: httpx.AsyncClient
     ) -> None:
-        headers = bearer_headers(settings, await create_user())
-
-        response = await client.post(
-            "/books", json={**DUNE, "isbn": "978-0-441-01359-4"}, headers=headers
-        )
+        response = await auth_client.post("/books", json={**DUNE, "isbn": "978-0-441-01359-4"})
 
         assert response.status_code == 422, response.text
         assert response.json() == {
@@ -133,20 +118,16 @@ class TestCreateBookValidation:
             pytest.param(b"[]", {"loc": ["body"], "type": "model_attributes_type"}, id="array"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_malformed_body_returns_422(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
+        auth_client: httpx.AsyncClient,
         content: bytes,
         error: dict[str, Any],
     ) -> None:
-        headers = {
-            **bearer_headers(settings, await create_user()),
-            "Content-Type": "application/json",
-        }
-
-        response = await client.post("/books", content=content, headers=headers)
+        response = await auth_client.post(
+            "/books", content=content, headers={"Content-Type": "application/json"}
+        )
 
         assert response.status_code == 422, response.text
         assert response.json() == {"detail": [{**error, "msg": IsStr()}]}

@@ -1,29 +1,30 @@
 """DELETE /books/{id} by the owner (who else may: test_permissions.py)."""
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
+from tests.fixtures.auth import Principal
+from tests.support.data import CreateBook
 from tests.support.payloads.books import book_public, book_rows
 
 
 class TestDeleteBook:
+    @pytest.mark.auth("customer")
     async def test_returns_204_then_the_book_is_gone(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
+        owner = principal.user
         book = await create_book(owner=owner)
         kept = await create_book(owner=owner)
         book_id, kept_json = book.id, book_public(kept)
 
-        response = await client.delete(f"/books/{book_id}", headers=bearer_headers(settings, owner))
+        response = await auth_client.delete(f"/books/{book_id}")
 
         assert response.status_code == 204, response.text
         assert response.content == b""
@@ -35,37 +36,34 @@ class TestDeleteBook:
         assert listed.json() == [kept_json]
         assert listed.headers["X-Total-Count"] == "1"
 
+    @pytest.mark.auth("customer")
     async def test_deleting_twice_returns_404(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
+        owner = principal.user
         book_id = (await create_book(owner=owner)).id
-        headers = bearer_headers(settings, owner)
-        first = await client.delete(f"/books/{book_id}", headers=headers)
+        first = await auth_client.delete(f"/books/{book_id}")
         assert first.status_code == 204, first.text
 
-        response = await client.delete(f"/books/{book_id}", headers=headers)
+        response = await auth_client.delete(f"/books/{book_id}")
 
         assert response.status_code == 404, response.text
         assert response.json() == {"detail": "Book not found"}
 
+    @pytest.mark.auth("customer")
     async def test_missing_book_returns_404(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
+        owner = principal.user
         book = await create_book(owner=owner)
 
-        response = await client.delete(
-            f"/books/{book.id + 1}", headers=bearer_headers(settings, owner)
-        )
+        response = await auth_client.delete(f"/books/{book.id + 1}")
 
         assert response.status_code == 404, response.text
         assert response.json() == {"detail": "Book not found"}

@@ -11,8 +11,8 @@ import pytest
 from dirty_equals import IsInt
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from tests.support.data import CreateBook, CreateUser
+from tests.fixtures.auth import Principal
+from tests.support.data import CreateBook
 from tests.support.payloads.books import (
     DUNE,
     LONG_AGO_JSON,
@@ -31,18 +31,15 @@ WRITES = [
 
 
 async def write_book(
-    client: httpx.AsyncClient,
-    method: str,
-    book_id: int,
-    changes: dict[str, Any],
-    headers: dict[str, str],
+    client: httpx.AsyncClient, method: str, book_id: int, changes: dict[str, Any]
 ) -> httpx.Response:
-    """POST a new book, PUT over `book_id` or PATCH it, with DUNE's fields and `changes`."""
+    """POST a new book, PUT over `book_id` or PATCH it, with DUNE's fields and `changes`, as the
+    client's principal."""
     if method == "POST":
-        return await client.post("/books", json=DUNE | changes, headers=headers)
+        return await client.post("/books", json=DUNE | changes)
     if method == "PUT":
-        return await client.put(f"/books/{book_id}", json=DUNE | changes, headers=headers)
-    return await client.patch(f"/books/{book_id}", json=changes, headers=headers)
+        return await client.put(f"/books/{book_id}", json=DUNE | changes)
+    return await client.patch(f"/books/{book_id}", json=changes)
 
 
 def written_book(method: str, book: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -70,21 +67,21 @@ class TestInvisibleText:
             pytest.param("\x07\x1b", id="control_characters"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_text_without_a_visible_character_is_422(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         db_session: AsyncSession,
-        create_user: CreateUser,
         create_book: CreateBook,
-        settings: Settings,
         method: str,
         field: str,
         text: str,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = await book_rows(db_session)
 
-        response = await write_book(client, method, book.id, {field: text}, headers)
+        response = await write_book(auth_client, method, book.id, {field: text})
 
         assert response.status_code == 422, response.text
         assert response.json() == {
@@ -109,20 +106,20 @@ class TestInvisibleText:
             pytest.param("-", "-", id="punctuation"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_text_with_a_visible_character_is_stored(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         method: str,
         text: str,
         stored: str,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
 
-        response = await write_book(client, method, book.id, {"title": text}, headers)
+        response = await write_book(auth_client, method, book.id, {"title": text})
 
         assert response.status_code == (201 if method == "POST" else 200), response.text
         assert response.json() == written_book(method, before, {"title": stored})
@@ -133,20 +130,20 @@ class TestStock:
     @pytest.mark.parametrize(
         "stock", [pytest.param(0, id="zero"), pytest.param(MAX_STOCK, id="column_max")]
     )
+    @pytest.mark.auth("owner")
     async def test_stock_at_a_bound_is_stored(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         db_session: AsyncSession,
-        create_user: CreateUser,
         create_book: CreateBook,
-        settings: Settings,
         method: str,
         stock: int,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
 
-        response = await write_book(client, method, book.id, {"stock": stock}, headers)
+        response = await write_book(auth_client, method, book.id, {"stock": stock})
 
         assert response.status_code == (201 if method == "POST" else 200), response.text
         assert response.json() == written_book(method, before, {"stock": stock})
@@ -164,20 +161,20 @@ class TestStock:
             pytest.param(10**30, id="far_past"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_stock_past_the_column_is_422_and_nothing_changes(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         db_session: AsyncSession,
-        create_user: CreateUser,
         create_book: CreateBook,
-        settings: Settings,
         method: str,
         stock: int,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = await book_rows(db_session)
 
-        response = await write_book(client, method, book.id, {"stock": stock}, headers)
+        response = await write_book(auth_client, method, book.id, {"stock": stock})
 
         assert response.status_code == 422, response.text
         assert response.json() == {

@@ -7,8 +7,8 @@ import pytest
 from dirty_equals import IsStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from tests.support.data import CreateBook, CreateUser
+from tests.fixtures.auth import Principal
+from tests.support.data import CreateBook
 from tests.support.payloads.books import (
     DUNE_ISBN,
     DUNE_ISBN_HYPHENATED,
@@ -37,36 +37,37 @@ class TestPatchBook:
             ),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_only_sent_fields_change(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         changes: dict[str, Any],
         expected: dict[str, Any],
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
 
-        response = await client.patch(f"/books/{book.id}", json=changes, headers=headers)
+        response = await auth_client.patch(f"/books/{book.id}", json=changes)
 
         assert response.status_code == 200, response.text
         # updated_at moves from LONG_AGO to now; created_at stays exactly as it was.
         assert response.json() == {**before, **expected, "updated_at": RECENT_UTC_TIMESTAMP}
         assert (await client.get(f"/books/{book.id}")).json() == response.json()
 
+    @pytest.mark.auth("owner")
     async def test_empty_body_changes_nothing(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
 
-        response = await client.patch(f"/books/{book.id}", json={}, headers=headers)
+        response = await auth_client.patch(f"/books/{book.id}", json={})
 
         assert response.status_code == 200, response.text
         assert response.json() == before
@@ -81,18 +82,19 @@ class TestPatchBook:
             pytest.param("stock", id="stock"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_explicit_null_for_a_required_field_returns_422(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         field: str,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
 
-        response = await client.patch(f"/books/{book.id}", json={field: None}, headers=headers)
+        response = await auth_client.patch(f"/books/{book.id}", json={field: None})
 
         assert response.status_code == 422, response.text
         assert response.json() == {
@@ -116,40 +118,41 @@ class TestPatchBook:
             pytest.param({"isbn": "9780441013594"}, "isbn", "value_error", id="bad_check_digit"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_invalid_value_returns_422(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         changes: dict[str, Any],
         loc: str,
         error_type: str,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
 
-        response = await client.patch(f"/books/{book.id}", json=changes, headers=headers)
+        response = await auth_client.patch(f"/books/{book.id}", json=changes)
 
         assert response.status_code == 422, response.text
         assert response.json() == {
             "detail": [{"loc": ["body", loc], "msg": IsStr(), "type": error_type}]
         }
 
+    @pytest.mark.auth("owner")
     async def test_isbn_of_another_book_returns_409_and_changes_nothing(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         await create_book(isbn=DUNE_ISBN)
         book_id, before = book.id, book_public(book)
         rows_before = await book_rows(db_session)
 
-        response = await client.patch(
-            f"/books/{book_id}", json={"isbn": DUNE_ISBN, "title": "Changed"}, headers=headers
+        response = await auth_client.patch(
+            f"/books/{book_id}", json={"isbn": DUNE_ISBN, "title": "Changed"}
         )
 
         assert response.status_code == 409, response.text
@@ -157,16 +160,16 @@ class TestPatchBook:
         assert await book_rows(db_session) == rows_before
         assert (await client.get(f"/books/{book_id}")).json() == before
 
+    @pytest.mark.auth("owner")
     async def test_missing_book_returns_404(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
 
-        response = await client.patch(f"/books/{book.id + 1}", json={"stock": 1}, headers=headers)
+        response = await auth_client.patch(f"/books/{book.id + 1}", json={"stock": 1})
 
         assert response.status_code == 404, response.text
         assert response.json() == {"detail": "Book not found"}

@@ -7,7 +7,7 @@ import pytest
 from dirty_equals import IsStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
+from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook, CreateUser
 from tests.support.payloads.books import (
     DUNE,
@@ -22,14 +22,15 @@ from tests.support.payloads.books import (
 
 
 class TestReplaceBook:
+    @pytest.mark.auth("owner")
     async def test_replaces_every_field_and_resets_omitted_ones(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
         body = {
             "title": "Dune",
@@ -38,7 +39,7 @@ class TestReplaceBook:
             "price": 9.5,
         }
 
-        response = await client.put(f"/books/{book.id}", json=body, headers=headers)
+        response = await auth_client.put(f"/books/{book.id}", json=body)
 
         assert response.status_code == 200, response.text
         assert response.json() == {
@@ -55,38 +56,39 @@ class TestReplaceBook:
         fetched = await client.get(f"/books/{book.id}")
         assert fetched.json() == response.json()
 
+    @pytest.mark.auth("owner")
     async def test_same_isbn_as_itself_is_fine(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings, isbn=DUNE_ISBN)
+        book = await owned_book(create_book, principal.user, isbn=DUNE_ISBN)
         before = book_public(book)
 
-        response = await client.put(
-            f"/books/{book.id}", json={**DUNE, "isbn": DUNE_ISBN_HYPHENATED}, headers=headers
+        response = await auth_client.put(
+            f"/books/{book.id}", json={**DUNE, "isbn": DUNE_ISBN_HYPHENATED}
         )
 
         assert response.status_code == 200, response.text
         assert response.json() == {**before, **DUNE, "updated_at": RECENT_UTC_TIMESTAMP}
 
+    @pytest.mark.auth("owner")
     async def test_isbn_of_another_book_returns_409_and_changes_nothing(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         await create_book(isbn=DUNE_ISBN)
         book_id, before = book.id, book_public(book)
         rows_before = await book_rows(db_session)
 
-        response = await client.put(
-            f"/books/{book_id}", json={**DUNE, "isbn": DUNE_ISBN_HYPHENATED}, headers=headers
+        response = await auth_client.put(
+            f"/books/{book_id}", json={**DUNE, "isbn": DUNE_ISBN_HYPHENATED}
         )
 
         assert response.status_code == 409, response.text
@@ -95,36 +97,36 @@ class TestReplaceBook:
         fetched = await client.get(f"/books/{book_id}")
         assert fetched.json() == before
 
+    @pytest.mark.auth("owner")
     async def test_owner_in_body_is_ignored(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
         thief = await create_user()
 
-        response = await client.put(
+        response = await auth_client.put(
             f"/books/{book.id}",
             json={**DUNE, "owner_id": thief.id, "id": book.id + 1},
-            headers=headers,
         )
 
         assert response.status_code == 200, response.text
         assert response.json() == {**before, **DUNE, "updated_at": RECENT_UTC_TIMESTAMP}
 
+    @pytest.mark.auth("owner")
     async def test_missing_book_returns_404(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
 
-        response = await client.put(f"/books/{book.id + 1}", json=DUNE, headers=headers)
+        response = await auth_client.put(f"/books/{book.id + 1}", json=DUNE)
 
         assert response.status_code == 404, response.text
         assert response.json() == {"detail": "Book not found"}
@@ -143,20 +145,21 @@ class TestReplaceBook:
             pytest.param({**DUNE, "isbn": "9780441013594"}, "isbn", "value_error", id="bad_isbn"),
         ],
     )
+    @pytest.mark.auth("owner")
     async def test_invalid_body_returns_422_and_changes_nothing(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         body: dict[str, Any],
         loc: str,
         error_type: str,
+        principal: Principal,
     ) -> None:
-        book, headers = await owned_book(create_user, create_book, settings)
+        book = await owned_book(create_book, principal.user)
         before = book_public(book)
 
-        response = await client.put(f"/books/{book.id}", json=body, headers=headers)
+        response = await auth_client.put(f"/books/{book.id}", json=body)
 
         assert response.status_code == 422, response.text
         assert response.json() == {

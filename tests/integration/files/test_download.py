@@ -8,20 +8,19 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
-from app.users.models import User
+from tests.fixtures.auth import Principal, Principals
 from tests.integration.files.helpers import file_rows
-from tests.support.data import CreateUser
-from tests.support.host import bearer_headers
 from tests.support.uploads import TEXT, tiny_png, tree
 
 
 async def _upload(
-    client: httpx.AsyncClient, settings: Settings, owner: User, filename: str, content: bytes
+    client: httpx.AsyncClient, filename: str, content: bytes, *, as_: Principal | None = None
 ) -> int:
+    """Uploads as the client's principal, or as `as_` when given."""
     response = await client.post(
         "/files/upload",
         files={"file": (filename, content, "application/octet-stream")},
-        headers=bearer_headers(settings, owner),
+        headers=as_.headers if as_ else None,
     )
     assert response.status_code == 201, response.text
     file_id: int = response.json()["id"]
@@ -29,20 +28,14 @@ async def _upload(
 
 
 class TestDownloadFile:
-    @pytest.mark.parametrize(
-        "reader", [pytest.param("owner", id="owner"), pytest.param("admin", id="admin")]
-    )
+    @pytest.mark.auth("owner", "admin")
     async def test_owner_or_admin_gets_the_bytes_as_an_attachment(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings, reader: str
+        self, client: httpx.AsyncClient, auth_client: httpx.AsyncClient, principals: Principals
     ) -> None:
-        owner = await create_user()
-        admin = await create_user(admin=True)
-        file_id = await _upload(client, settings, owner, "cover.png", tiny_png())
+        owner = await principals.get("owner")
+        file_id = await _upload(client, "cover.png", tiny_png(), as_=owner)
 
-        response = await client.get(
-            f"/files/{file_id}",
-            headers=bearer_headers(settings, owner if reader == "owner" else admin),
-        )
+        response = await auth_client.get(f"/files/{file_id}")
 
         assert response.status_code == 200, response.text
         assert response.content == tiny_png()
@@ -64,18 +57,16 @@ class TestDownloadFile:
             ),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_the_attachment_name_is_encoded(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
+        auth_client: httpx.AsyncClient,
         filename: str,
         disposition: str,
     ) -> None:
-        owner = await create_user()
-        file_id = await _upload(client, settings, owner, filename, TEXT)
+        file_id = await _upload(auth_client, filename, TEXT)
 
-        response = await client.get(f"/files/{file_id}", headers=bearer_headers(settings, owner))
+        response = await auth_client.get(f"/files/{file_id}")
 
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "text/plain; charset=utf-8"
@@ -89,22 +80,27 @@ class TestDownloadFile:
             pytest.param("/files/999999", id="missing"),
         ],
     )
+    @pytest.mark.auth("other")
     async def test_others_and_missing_get_the_same_404(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings, path: str
+        self,
+        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
+        principals: Principals,
+        path: str,
     ) -> None:
-        owner, other = await create_user(), await create_user()
-        file_id = await _upload(client, settings, owner, "a.txt", TEXT)
+        owner = await principals.get("owner")
+        file_id = await _upload(client, "a.txt", TEXT, as_=owner)
         url = f"/files/{file_id}" if path == "other_users" else path
 
-        response = await client.get(url, headers=bearer_headers(settings, other))
+        response = await auth_client.get(url)
 
         assert response.status_code == 404, response.text
         assert response.json() == {"detail": "File not found"}
 
     async def test_anonymous_gets_401(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
+        self, client: httpx.AsyncClient, principals: Principals
     ) -> None:
-        file_id = await _upload(client, settings, await create_user(), "a.txt", TEXT)
+        file_id = await _upload(client, "a.txt", TEXT, as_=await principals.get("owner"))
 
         response = await client.get(f"/files/{file_id}")
 
@@ -112,24 +108,21 @@ class TestDownloadFile:
         assert response.json() == {"detail": "Not authenticated"}
 
 
+@pytest.mark.auth("customer")
 async def test_a_failed_commit_leaves_no_file_behind(
-    client: httpx.AsyncClient,
-    create_user: CreateUser,
+    auth_client: httpx.AsyncClient,
     settings: Settings,
     db_session: AsyncSession,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    user = await create_user()
-
     async def broken_commit() -> None:
         raise OperationalError("COMMIT", {}, Exception("connection lost"))
 
     monkeypatch.setattr(db_session, "commit", broken_commit)
     with pytest.raises(OperationalError, match="connection lost"):
-        await client.post(
+        await auth_client.post(
             "/files/upload",
             files={"file": ("a.txt", TEXT, "text/plain")},
-            headers=bearer_headers(settings, user),
         )
     monkeypatch.undo()
 

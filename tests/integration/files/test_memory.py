@@ -9,27 +9,26 @@ import tracemalloc
 from pathlib import Path
 
 import httpx
+import pytest
 
 from app.core.config import Settings
-from tests.support.data import CreateUser
-from tests.support.host import bearer_headers
 
 
+@pytest.mark.auth("customer")
 async def test_a_file_at_the_limit_uploads_with_a_heap_peak_under_its_size(
-    client: httpx.AsyncClient, create_user: CreateUser, settings: Settings, tmp_path: Path
+    auth_client: httpx.AsyncClient, settings: Settings, tmp_path: Path
 ) -> None:
     size = settings.max_upload_bytes
     source = tmp_path / "big.txt"
     with source.open("wb") as out:
         for _ in range(size // 1024):
             out.write(b"a" * 1023 + b"\n")
-    headers = bearer_headers(settings, await create_user())
 
     tracemalloc.start()
     try:
         with source.open("rb") as upload:
-            response = await client.post(
-                "/files/upload", files={"file": ("big.txt", upload, "text/plain")}, headers=headers
+            response = await auth_client.post(
+                "/files/upload", files={"file": ("big.txt", upload, "text/plain")}
             )
         _, peak = tracemalloc.get_traced_memory()
     finally:

@@ -8,9 +8,8 @@ from dirty_equals import IsInt, IsStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from tests.fixtures.auth import Principal
 from tests.integration.files.helpers import file_rows
-from tests.support.data import CreateUser
-from tests.support.host import bearer_headers
 from tests.support.uploads import (
     TEXT,
     TINY_GIF,
@@ -63,23 +62,23 @@ class TestUploadFile:
             pytest.param("a.txt", TEXT, "text/plain; charset=utf-8", id="txt"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_every_allowed_type_is_stored_with_its_row(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
         filename: str,
         content: bytes,
         content_type: str,
+        principal: Principal,
     ) -> None:
-        user = await create_user()
+        user = principal.user
 
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload",
             # The declared type is a lie on purpose: only the bytes count.
             files={"file": (filename, content, "application/octet-stream")},
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 201, response.text
@@ -112,21 +111,18 @@ class TestUploadFile:
             pytest.param("nul.txt", b"a\x00b", id="text_with_nul"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_bytes_not_matching_an_allowed_extension_get_415(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
         filename: str,
         content: bytes,
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload",
             files={"file": (filename, content, "image/png")},
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 415, response.text
@@ -145,22 +141,19 @@ class TestUploadFile:
             pytest.param("..\\..\\win.txt", "win.txt", id="backslashes"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_a_traversal_name_is_metadata_only(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
         tmp_path: Path,
         raw: str,
         kept: str,
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload",
             files={"file": (raw, TEXT, "text/plain")},
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 201, response.text
@@ -179,38 +172,32 @@ class TestUploadFile:
             pytest.param("   ", id="only_spaces"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_an_empty_filename_gets_400(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         filename: str,
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload",
             files={"file": (filename, TEXT, "text/plain")},
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 400, response.text
         assert response.json() == {"detail": "The file needs a filename"}
         assert tree(Path(settings.upload_dir)) == []
 
+    @pytest.mark.auth("customer")
     async def test_an_empty_file_gets_400(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload",
             files={"file": ("empty.txt", b"", "text/plain")},
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 400, response.text
@@ -236,15 +223,13 @@ class TestUploadLimit:
         """This class's apps are built with a 4 KiB file limit (middleware limits follow)."""
         return settings.model_copy(update={"max_upload_bytes": LIMIT})
 
+    @pytest.mark.auth("customer")
     async def test_a_file_of_exactly_the_limit_is_stored(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
+        self, auth_client: httpx.AsyncClient, settings: Settings
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload",
             files={"file": ("full.txt", b"a" * LIMIT, "text/plain")},
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 201, response.text
@@ -258,20 +243,17 @@ class TestUploadLimit:
             pytest.param(LIMIT * 100, id="far_over_refused_by_the_body_limit"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_a_file_over_the_limit_gets_413_and_leaves_nothing(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
         size: int,
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload",
             files={"file": ("big.txt", b"a" * size, "text/plain")},
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 413, response.text

@@ -12,9 +12,8 @@ from app.core.config import Settings
 from app.files.dependencies import get_storage
 from app.files.storage import LocalFileStorage, SavedFile
 from tests.fixtures.app import Overrides
+from tests.fixtures.auth import Principal
 from tests.integration.files.helpers import file_rows
-from tests.support.data import CreateUser
-from tests.support.host import bearer_headers
 from tests.support.uploads import TEXT, TINY_GIF, TINY_PDF, tiny_png, tree
 
 Part = tuple[str, tuple[str, bytes, str]]
@@ -56,19 +55,19 @@ class StorageFailingOnSave:
 
 
 class TestUploadMultiple:
+    @pytest.mark.auth("customer")
     async def test_every_file_is_stored_with_its_row(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        user = await create_user()
+        user = principal.user
 
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload-multiple",
             files=parts(("a.png", tiny_png()), ("b.txt", TEXT), ("c.pdf", TINY_PDF)),
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == 201, response.text
@@ -93,21 +92,18 @@ class TestUploadMultiple:
             pytest.param(11, 422, id="eleven_refused"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_at_most_ten_files(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
         count: int,
         status: int,
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload-multiple",
             files=parts(*[(f"{index}.txt", TEXT) for index in range(count)]),
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == status, response.text
@@ -119,16 +115,10 @@ class TestUploadMultiple:
         assert len(tree(Path(settings.upload_dir))) == (count if status == 201 else 0)
         assert len(await file_rows(db_session)) == (count if status == 201 else 0)
 
-    async def test_no_files_gets_422(
-        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
-    ) -> None:
-        user = await create_user()
-
-        response = await client.post(
-            "/files/upload-multiple",
-            data={"other": "x"},
-            files=parts(),
-            headers=bearer_headers(settings, user),
+    @pytest.mark.auth("customer")
+    async def test_no_files_gets_422(self, auth_client: httpx.AsyncClient) -> None:
+        response = await auth_client.post(
+            "/files/upload-multiple", data={"other": "x"}, files=parts()
         )
 
         assert response.status_code == 422, response.text
@@ -146,44 +136,39 @@ class TestUploadMultiple:
             pytest.param(("", TEXT), 422, id="no_filename"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_one_bad_file_in_the_middle_stores_nothing(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
         bad: tuple[str, bytes],
         status: int,
     ) -> None:
-        user = await create_user()
-
-        response = await client.post(
+        response = await auth_client.post(
             "/files/upload-multiple",
             files=parts(("a.png", tiny_png()), ("b.gif", TINY_GIF), bad, ("d.txt", TEXT)),
-            headers=bearer_headers(settings, user),
         )
 
         assert response.status_code == status, response.text
         assert tree(Path(settings.upload_dir)) == []
         assert await file_rows(db_session) == []
 
+    @pytest.mark.auth("customer")
     async def test_storage_failing_in_the_middle_keeps_no_file_and_no_row(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         settings: Settings,
         db_session: AsyncSession,
         override: Overrides,
     ) -> None:
-        user = await create_user()
         storage = StorageFailingOnSave(settings.upload_dir, fail_on=2)
         override(get_storage, lambda: storage)
 
         with pytest.raises(OSError, match="disk full"):
-            await client.post(
+            await auth_client.post(
                 "/files/upload-multiple",
                 files=parts(("a.png", tiny_png()), ("b.txt", TEXT), ("c.gif", TINY_GIF)),
-                headers=bearer_headers(settings, user),
             )
 
         assert storage.saves == 2

@@ -94,20 +94,17 @@ async def test_the_buyer_gets_one_notice_after_the_response(
     assert mailer.sent == [notice(buyer, order_id)]
 
 
+@pytest.mark.auth("customer")
 async def test_a_refused_order_sends_nothing(
-    client: httpx.AsyncClient,
+    auth_client: httpx.AsyncClient,
     mailer: RecordingMailer,
-    settings: Settings,
-    create_user: CreateUser,
     create_book: CreateBook,
 ) -> None:
-    buyer = await create_user()
     book = await create_book(stock=2)
 
-    response = await client.post(
+    response = await auth_client.post(
         "/orders",
         json={"items": [{"book_id": book.id, "quantity": 3}]},
-        headers=bearer_headers(settings, buyer),
     )
 
     assert response.status_code == 409, response.text

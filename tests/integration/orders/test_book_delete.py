@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.orders.models import OrderStatus
+from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook, CreateOrder, CreateUser
 from tests.support.host import bearer_headers
 from tests.support.payloads.books import book_public, book_rows
@@ -52,44 +53,40 @@ class TestDeleteBookWithOrders:
         read = await client.get(f"/orders/{order_json['id']}", headers=buyer_headers)
         assert read.json() == order_json
 
+    @pytest.mark.auth("admin")
     async def test_admin_gets_the_same_409(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         create_order: CreateOrder,
-        settings: Settings,
         db_session: AsyncSession,
     ) -> None:
-        admin = await create_user(admin=True)
         book = await create_book(stock=5)
         await create_order(items=[(book, 1)])
         book_id = book.id
 
-        response = await client.delete(f"/books/{book_id}", headers=bearer_headers(settings, admin))
+        response = await auth_client.delete(f"/books/{book_id}")
 
         assert response.status_code == 409, response.text
         assert response.json() == BOOK_HAS_ORDERS
         assert [row["id"] for row in await book_rows(db_session)] == [book_id]
 
+    @pytest.mark.auth("customer")
     async def test_book_without_orders_is_still_deleted_with_204(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         create_order: CreateOrder,
-        settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        owner = await create_user()
+        owner = principal.user
         ordered = await create_book(owner=owner, stock=5)
         unordered = await create_book(owner=owner, stock=5)
         await create_order(items=[(ordered, 1)])
         ordered_id, unordered_id = ordered.id, unordered.id
 
-        response = await client.delete(
-            f"/books/{unordered_id}", headers=bearer_headers(settings, owner)
-        )
+        response = await auth_client.delete(f"/books/{unordered_id}")
 
         assert response.status_code == 204, response.text
         assert response.content == b""

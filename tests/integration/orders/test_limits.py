@@ -9,9 +9,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
+from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook, CreateOrder, CreateUser
-from tests.support.host import bearer_headers
 from tests.support.payloads.orders import (
     BOOK_NOT_FOUND,
     item_rows,
@@ -31,16 +30,11 @@ def stock_limit(book_id: int) -> dict[str, str]:
 
 
 class TestPlaceAtTheLimits:
+    @pytest.mark.auth("customer")
     async def test_largest_book_id_is_looked_up(
-        self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
-        db_session: AsyncSession,
+        self, auth_client: httpx.AsyncClient, db_session: AsyncSession
     ) -> None:
-        headers = bearer_headers(settings, await create_user())
-
-        response = await client.post("/orders", json=order_body([(MAX_INT, 1)]), headers=headers)
+        response = await auth_client.post("/orders", json=order_body([(MAX_INT, 1)]))
 
         assert response.status_code == 404, response.text
         assert response.json() == BOOK_NOT_FOUND
@@ -55,12 +49,11 @@ class TestPlaceAtTheLimits:
             pytest.param("quantity", 2**63, 100, id="quantity_int64_max_plus_1"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_integer_past_its_bound_is_422(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
         field: str,
         value: int,
@@ -69,9 +62,7 @@ class TestPlaceAtTheLimits:
         book = await create_book(stock=5)
         book_id = book.id
         item: dict[str, Any] = {"book_id": book_id, "quantity": 1, field: value}
-        headers = bearer_headers(settings, await create_user())
-
-        response = await client.post("/orders", json={"items": [item]}, headers=headers)
+        response = await auth_client.post("/orders", json={"items": [item]})
 
         assert response.status_code == 422, response.text
         assert response.json() == {
@@ -86,12 +77,12 @@ class TestPlaceAtTheLimits:
         assert await stocks(db_session) == {book_id: 5}
         assert await order_rows(db_session) == []
 
+    @pytest.mark.auth("customer")
     async def test_largest_order_is_stored_exactly(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
     ) -> None:
         """50 lines of 100 copies at the highest price: the largest total the API can take."""
@@ -101,10 +92,8 @@ class TestPlaceAtTheLimits:
             for _ in range(50)
         ]
         book_ids = [book.id for book in books]
-        headers = bearer_headers(settings, await create_user())
-
-        response = await client.post(
-            "/orders", json=order_body((book_id, 100) for book_id in book_ids), headers=headers
+        response = await auth_client.post(
+            "/orders", json=order_body((book_id, 100) for book_id in book_ids)
         )
 
         assert response.status_code == 201, response.text
@@ -116,23 +105,21 @@ class TestPlaceAtTheLimits:
 
 
 class TestCancelAtTheLimit:
+    @pytest.mark.auth("customer")
     async def test_restoring_stock_up_to_the_column_max_cancels(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         create_order: CreateOrder,
-        settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         book = await create_book(stock=MAX_INT)
         order = await create_order(buyer=buyer, items=[(book, 100)])
         book_id, expected = book.id, order_public(order, status="cancelled")
 
-        response = await client.post(
-            f"/orders/{order.id}/cancel", headers=bearer_headers(settings, buyer)
-        )
+        response = await auth_client.post(f"/orders/{order.id}/cancel")
 
         assert response.status_code == 200, response.text
         assert response.json() == expected
@@ -142,17 +129,17 @@ class TestCancelAtTheLimit:
         "full_line",
         [pytest.param(0, id="first_line_full"), pytest.param(1, id="second_line_full")],
     )
+    @pytest.mark.auth("customer")
     async def test_cancel_that_would_pass_the_column_max_is_409_and_changes_nothing(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
         create_order: CreateOrder,
-        settings: Settings,
         db_session: AsyncSession,
         full_line: int,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         books = [await create_book(stock=10), await create_book(stock=10)]
         order = await create_order(buyer=buyer, items=[(books[0], 2), (books[1], 3)])
         # Restocked to the maximum after the order took its copies.
@@ -161,14 +148,13 @@ class TestCancelAtTheLimit:
         before = await stocks(db_session)
         full_id, order_id = books[full_line].id, order.id
         placed = order_public(order)
-        headers = bearer_headers(settings, buyer)
 
-        response = await client.post(f"/orders/{order_id}/cancel", headers=headers)
+        response = await auth_client.post(f"/orders/{order_id}/cancel")
 
         assert response.status_code == 409, response.text
         assert response.json() == stock_limit(full_id)
         assert await stocks(db_session) == before
         assert [status for _, _, status, _ in await order_rows(db_session)] == ["placed"]
         assert len(await item_rows(db_session)) == 2
-        read = await client.get(f"/orders/{order_id}", headers=headers)
+        read = await auth_client.get(f"/orders/{order_id}")
         assert read.json() == placed

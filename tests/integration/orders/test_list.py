@@ -5,18 +5,17 @@ from typing import Any
 import httpx
 import pytest
 
-from app.core.config import Settings
 from app.orders.models import OrderStatus
 from app.users.models import User
+from tests.fixtures.auth import Principal
 from tests.support.data import CreateOrder, CreateUser
-from tests.support.host import bearer_headers
 from tests.support.payloads.orders import ADMIN_REQUIRED, NOT_AUTHENTICATED, order_public
 
 
 async def list_orders(
-    client: httpx.AsyncClient, headers: dict[str, str], **params: str
+    client: httpx.AsyncClient, **params: str
 ) -> tuple[list[Any], str, str | None]:
-    response = await client.get("/orders", params=params, headers=headers)
+    response = await client.get("/orders", params=params)
     assert response.status_code == 200, response.text
     orders: list[Any] = response.json()
     return orders, response.headers["X-Total-Count"], response.headers.get("Link")
@@ -40,94 +39,90 @@ async def mixed_orders(
 
 
 class TestListOrders:
+    @pytest.mark.auth("customer")
     async def test_returns_only_the_callers_orders_by_id(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
         create_order: CreateOrder,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         mine, _ = await mixed_orders(create_user, create_order, buyer)
 
-        orders = await list_orders(client, bearer_headers(settings, buyer))
+        orders = await list_orders(auth_client)
 
         assert orders == (mine, "3", None)
         assert [order["status"] for order in mine] == ["placed", "cancelled", "placed"]
 
+    @pytest.mark.auth("customer")
     async def test_a_customer_without_orders_gets_an_empty_list(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_order: CreateOrder,
-        settings: Settings,
     ) -> None:
         await create_order()
-        newcomer = await create_user()
 
-        assert await list_orders(client, bearer_headers(settings, newcomer)) == ([], "0", None)
+        assert await list_orders(auth_client) == ([], "0", None)
 
+    @pytest.mark.auth("customer")
     async def test_pages_with_total_count_and_link_headers(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
         create_order: CreateOrder,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         mine, _ = await mixed_orders(create_user, create_order, buyer)
-        headers = bearer_headers(settings, buyer)
 
-        first = await list_orders(client, headers, limit="2")
-        second = await list_orders(client, headers, skip="2", limit="2")
+        first = await list_orders(auth_client, limit="2")
+        second = await list_orders(auth_client, skip="2", limit="2")
 
         assert first == (mine[:2], "3", '</orders?limit=2&skip=2>; rel="next"')
         assert second == (mine[2:], "3", '</orders?skip=0&limit=2>; rel="prev"')
 
+    @pytest.mark.auth("admin")
     async def test_admin_sees_only_their_own_without_all(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
         create_order: CreateOrder,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        admin = await create_user(admin=True)
+        admin = principal.user
         await mixed_orders(create_user, create_order, await create_user())
         own = order_public(await create_order(buyer=admin))
 
-        assert await list_orders(client, bearer_headers(settings, admin)) == ([own], "1", None)
+        assert await list_orders(auth_client) == ([own], "1", None)
 
     @pytest.mark.parametrize(
         "value", [pytest.param("true", id="true"), pytest.param("1", id="one")]
     )
+    @pytest.mark.auth("admin")
     async def test_admin_with_all_sees_everyones_orders(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
         create_order: CreateOrder,
-        settings: Settings,
         value: str,
     ) -> None:
-        admin = await create_user(admin=True)
         _, everyone = await mixed_orders(create_user, create_order, await create_user())
 
-        orders = await list_orders(client, bearer_headers(settings, admin), all=value)
+        orders = await list_orders(auth_client, all=value)
 
         assert orders == (everyone, "5", None)
 
+    @pytest.mark.auth("admin")
     async def test_admin_with_all_pages_keep_the_all_parameter(
         self,
-        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
         create_user: CreateUser,
         create_order: CreateOrder,
-        settings: Settings,
     ) -> None:
-        admin = await create_user(admin=True)
         _, everyone = await mixed_orders(create_user, create_order, await create_user())
 
-        orders = await list_orders(
-            client, bearer_headers(settings, admin), all="true", skip="2", limit="2"
-        )
+        orders = await list_orders(auth_client, all="true", skip="2", limit="2")
 
         assert orders == (
             everyone[2:4],
@@ -136,19 +131,17 @@ class TestListOrders:
             '</orders?all=true&skip=0&limit=2>; rel="prev"',
         )
 
+    @pytest.mark.auth("customer")
     async def test_customer_asking_for_all_gets_403(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_order: CreateOrder,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         await create_order(buyer=buyer)
 
-        response = await client.get(
-            "/orders", params={"all": "true"}, headers=bearer_headers(settings, buyer)
-        )
+        response = await auth_client.get("/orders", params={"all": "true"})
 
         assert response.status_code == 403, response.text
         assert response.json() == ADMIN_REQUIRED
@@ -162,19 +155,14 @@ class TestListOrders:
             pytest.param({"all": "maybe"}, "all", id="all_not_a_boolean"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_bad_query_returns_422(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        settings: Settings,
+        auth_client: httpx.AsyncClient,
         params: dict[str, str],
         loc: str,
     ) -> None:
-        buyer = await create_user()
-
-        response = await client.get(
-            "/orders", params=params, headers=bearer_headers(settings, buyer)
-        )
+        response = await auth_client.get("/orders", params=params)
 
         assert response.status_code == 422, response.text
         assert [error["loc"] for error in response.json()["detail"]] == [["query", loc]]

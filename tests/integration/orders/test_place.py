@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
+from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook, CreateUser
 from tests.support.host import bearer_headers
 from tests.support.payloads.orders import (
@@ -35,25 +36,24 @@ class TestPlaceOrder:
             pytest.param([("100000.00", 100)], "10000000.00", id="largest_line"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_returns_201_with_the_books_prices_and_an_exact_total(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
         lines: list[tuple[str, int]],
         total: str,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         books = [await create_book(price=Decimal(price), stock=100) for price, _ in lines]
         quantities = [quantity for _, quantity in lines]
         book_ids = [book.id for book in books]
 
-        response = await client.post(
+        response = await auth_client.post(
             "/orders",
             json=order_body(zip(book_ids, quantities, strict=True)),
-            headers=bearer_headers(settings, buyer),
         )
 
         assert response.status_code == 201, response.text
@@ -72,20 +72,17 @@ class TestPlaceOrder:
             book_id: 100 - quantity for book_id, quantity in zip(book_ids, quantities, strict=True)
         }
 
+    @pytest.mark.auth("customer")
     async def test_lines_come_back_in_book_id_order_whatever_the_request_order(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
     ) -> None:
-        buyer = await create_user()
         first, second = await create_book(stock=3), await create_book(stock=3)
 
-        response = await client.post(
+        response = await auth_client.post(
             "/orders",
             json=order_body([(second.id, 2), (first.id, 1)]),
-            headers=bearer_headers(settings, buyer),
         )
 
         assert response.status_code == 201, response.text
@@ -93,21 +90,17 @@ class TestPlaceOrder:
             [line(first.id, 1, "19.99"), line(second.id, 2, "19.99")], "59.97"
         )
 
+    @pytest.mark.auth("customer")
     async def test_taking_the_last_copies_leaves_stock_at_zero(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
     ) -> None:
-        buyer = await create_user()
         book = await create_book(stock=4, price=Decimal("5.25"))
         book_id = book.id
 
-        response = await client.post(
-            "/orders", json=order_body([(book_id, 4)]), headers=bearer_headers(settings, buyer)
-        )
+        response = await auth_client.post("/orders", json=order_body([(book_id, 4)]))
 
         assert response.status_code == 201, response.text
         assert response.json() == new_order([line(book_id, 4, "5.25")], "21.00")
@@ -141,21 +134,19 @@ class TestPlaceOrder:
         assert later.status_code == 201, later.text
         assert later.json() == new_order([line(book.id, 1, "25.50")], "25.50")
 
+    @pytest.mark.auth("customer")
     async def test_publishes_one_order_placed_event_for_the_buyer(
         self,
         app: FastAPI,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         book = await create_book(stock=2)
         recorded = record_events(app.state)
 
-        response = await client.post(
-            "/orders", json=order_body([(book.id, 2)]), headers=bearer_headers(settings, buyer)
-        )
+        response = await auth_client.post("/orders", json=order_body([(book.id, 2)]))
 
         assert response.status_code == 201, response.text
         assert [event.message() for event in recorded.events] == [
@@ -173,26 +164,23 @@ class TestPlaceOrderRefused:
             pytest.param(2, id="last_line_short"),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_insufficient_stock_returns_409_and_changes_nothing(
         self,
         app: FastAPI,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
         short_line: int,
     ) -> None:
-        buyer = await create_user()
         books = [await create_book(stock=1 if i == short_line else 5) for i in range(3)]
         book_ids = [book.id for book in books]
         before = await stocks(db_session)
         recorded = record_events(app.state)
 
-        response = await client.post(
+        response = await auth_client.post(
             "/orders",
             json=order_body((book_id, 2) for book_id in book_ids),
-            headers=bearer_headers(settings, buyer),
         )
 
         assert response.status_code == 409, response.text
@@ -202,24 +190,21 @@ class TestPlaceOrderRefused:
         assert await item_rows(db_session) == []
         assert recorded.events == []
 
+    @pytest.mark.auth("customer")
     async def test_unknown_book_returns_404_and_changes_nothing(
         self,
         app: FastAPI,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
     ) -> None:
-        buyer = await create_user()
         book = await create_book(stock=5)
         book_id = book.id
         recorded = record_events(app.state)
 
-        response = await client.post(
+        response = await auth_client.post(
             "/orders",
             json=order_body([(book_id, 2), (book_id + 1, 1)]),
-            headers=bearer_headers(settings, buyer),
         )
 
         assert response.status_code == 404, response.text

@@ -7,9 +7,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.config import Settings
-from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
+from tests.fixtures.auth import Principal
+from tests.support.data import CreateBook
 from tests.support.payloads.orders import line, new_order, order_rows, stocks
 
 BOOK = -1  # stands for the arranged book's id in the bodies below
@@ -106,41 +105,37 @@ class TestPlaceOrderValidation:
             ),
         ],
     )
+    @pytest.mark.auth("customer")
     async def test_invalid_body_returns_422_and_changes_nothing(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
         body: dict[str, Any],
         errors: list[dict[str, Any]],
     ) -> None:
-        buyer = await create_user()
         book = await create_book(stock=200)
         book_id = book.id
 
-        response = await client.post(
-            "/orders", json=with_book(body, book_id), headers=bearer_headers(settings, buyer)
-        )
+        response = await auth_client.post("/orders", json=with_book(body, book_id))
 
         assert response.status_code == 422, response.text
         assert response.json() == {"detail": errors}
         assert await stocks(db_session) == {book_id: 200}
         assert await order_rows(db_session) == []
 
+    @pytest.mark.auth("customer")
     async def test_unknown_fields_are_ignored(
         self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         create_book: CreateBook,
-        settings: Settings,
         db_session: AsyncSession,
+        principal: Principal,
     ) -> None:
-        buyer = await create_user()
+        buyer = principal.user
         book = await create_book(stock=5)
 
-        response = await client.post(
+        response = await auth_client.post(
             "/orders",
             json={
                 "items": [{"book_id": book.id, "quantity": 1, "unit_price": 0.01}],
@@ -148,7 +143,6 @@ class TestPlaceOrderValidation:
                 "total": 0,
                 "user_id": buyer.id + 1,
             },
-            headers=bearer_headers(settings, buyer),
         )
 
         assert response.status_code == 201, response.text

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import Settings
 from app.users.models import User
+from tests.fixtures.auth import Principal
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
 from tests.support.payloads.users import user_public
@@ -63,15 +64,16 @@ class TestAdminUpdateUser:
         assert response.json() == user_public(user) | {"role": role, "is_active": is_active}
         assert await stored(db_session, user) == after
 
+    @pytest.mark.auth("customer")
     async def test_deactivating_revokes_every_refresh_token_and_locks_the_user_out(
         self,
         as_admin: httpx.AsyncClient,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
+        auth_client: httpx.AsyncClient,
         db_session: AsyncSession,
-        settings: Settings,
+        principal: Principal,
     ) -> None:
-        user = await create_user()
+        user = principal.user
         laptop, phone = await log_in(client, user), await log_in(client, user)
 
         response = await as_admin.patch(f"/admin/users/{user.id}", json={"is_active": False})
@@ -82,7 +84,7 @@ class TestAdminUpdateUser:
             jti_of(laptop["refresh_token"]): True,
             jti_of(phone["refresh_token"]): True,
         }
-        me = await client.get("/users/me", headers=bearer_headers(settings, user))
+        me = await auth_client.get("/users/me")
         assert me.status_code == 403, me.text
 
     async def test_unknown_user_is_404(self, as_admin: httpx.AsyncClient, admin: User) -> None:

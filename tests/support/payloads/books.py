@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
-from app.core.config import Settings
+from app.users.models import User
 from tests.support.data import CreateBook, CreateUser
-from tests.support.host import bearer_headers
 
 # Dune, first Ace paperback: a real ISBN-13 with a right check digit.
 DUNE_ISBN = "9780441013593"
@@ -83,11 +82,8 @@ async def create_books(
     return [await create_book(owner=owner, **fields) for fields in rows]
 
 
-async def owned_book(
-    create_user: CreateUser, create_book: CreateBook, settings: Settings, **fields: Any
-) -> tuple[Book, dict[str, str]]:
-    """A book written long ago, with a description and stock, and its owner's headers."""
-    owner = await create_user()
+async def owned_book(create_book: CreateBook, owner: User, **fields: Any) -> Book:
+    """A book of `owner` written long ago, with a description and stock."""
     defaults: dict[str, Any] = {
         "title": "Old title",
         "author": "Old Author",
@@ -98,5 +94,5 @@ async def owned_book(
         "created_at": LONG_AGO,
         "updated_at": LONG_AGO,
     }
-    book = await create_book(owner=owner, **{**defaults, **fields})
-    return book, bearer_headers(settings, owner)
+    book: Book = await create_book(owner=owner, **{**defaults, **fields})
+    return book
