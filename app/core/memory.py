@@ -1,16 +1,15 @@
 """The garbage collector set for a long-running server: start-up objects frozen, young
 collections less often.
 
-Every full collection walks every tracked object: the modules, routes, schemas, compiled
-statements made at start-up, thousands of them, which never become garbage; on the read path
-those walks set p99. Freezing moves what exists at the end of start-up into a generation the
-collector never scans.
+Every full collection walks every tracked object, the start-up ones too (modules, routes,
+schemas, compiled statements), which never become garbage; on the read path those walks set
+p99. Freezing moves what exists at the end of start-up into a generation the collector never
+scans.
 
-A request allocates a few hundred container objects (dicts, frames, futures), so CPython's
-default young-generation threshold of 700 runs a collection every request or two. At 20,000 it
-runs about every hundred requests; the young objects it walks are the same, the fixed cost per
-collection is paid less often. The figures for both are in docs/performance.md (first pass,
-item 2; third pass, item 7).
+A request allocates many container objects (dicts, frames, futures), so with CPython's default
+young-generation threshold a collection runs nearly every request. A higher threshold walks the
+same young objects and pays the fixed cost of a collection less often. The measurements behind
+both are in docs/performance.md (first pass, item 2; third pass, item 7).
 """
 
 import gc
