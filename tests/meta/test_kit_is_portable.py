@@ -31,6 +31,7 @@ from tests.meta.portable_project import (
     write_project,
     write_tutorial_project,
 )
+from tests.meta.portable_sync_project import SYNC_CONFTEST, write_sync_project
 from tests.meta.support import ROOT, outside_connection
 from tests.meta.test_docs import fenced_blocks
 
@@ -210,3 +211,67 @@ def test_the_readme_prints_the_notes_projects_pytest_ini_and_conftest_whole() ->
     printed = [block.text for block in fenced_blocks((KIT / "README.md").read_text())]
     files = {"pytest.ini": PYTEST_INI, "tests/conftest.py": CONFTEST}
     assert [name for name, text in files.items() if text.rstrip("\n") not in printed] == []
+
+def sync_driver_url(base_database_url: str) -> str:
+    """The same database through a sync driver: sqlite3, or psycopg 3 for PostgreSQL."""
+    url = make_url(base_database_url)
+    driver = "sqlite" if url.get_backend_name() == "sqlite" else "postgresql+psycopg"
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+@pytest.mark.slow  # a whole pytest run with two workers
+async def test_the_kit_serves_a_project_on_a_sync_session(
+    tmp_path: Path, base_database_url: str
+) -> None:
+    """Host shape 3 (issue 17): def endpoints, a dependency yielding a sync Session, sqlite3
+    or psycopg 3; the conftest says `session_kind` "sync" and nothing else changes."""
+    project, worker_log = tmp_path / "sync_project", tmp_path / "workers"
+    worker_log.mkdir()
+    write_sync_project(project)
+    copied = filecmp.dircmp(KIT, project / "tests" / "fixtures", ignore=["__pycache__"])
+    assert (copied.left_only, copied.right_only, copied.diff_files) == ([], [], [])
+    url = sync_driver_url(base_database_url)
+
+    result = run_nested_pytest(project, nested_environment(url, worker_log))
+
+    output = result.stdout + result.stderr
+    assert (result.returncode, SUMMARY.findall(result.stdout)[-1:]) == (0, ["16 passed"]), output
+    urls = {path.name: path.read_text() for path in sorted(worker_log.iterdir())}
+    assert sorted(urls) == ["gw0", "gw1"], output
+    assert {make_url(u).drivername for u in urls.values()} == {make_url(url).drivername}
+    names = database_names_by_worker(url, urls)
+    assert len(set(names.values())) == 2, names
+    if make_url(url).get_backend_name() == "postgresql":
+        run = names["gw0"].split("_")[0]
+        created = [f"{make_url(url).database}_t_{name}" for name in (*names.values(), f"{run}_tpl")]
+        assert await existing_databases(base_database_url, created) == [], "the run left them"
+
+
+@pytest.mark.slow  # a whole pytest run with two workers
+def test_a_sync_project_without_session_kind_is_told_to_define_it(
+    tmp_path: Path, base_database_url: str
+) -> None:
+    """Without `session_kind`, the kit would hand the sync app an AsyncSession: every test
+    errors at setup instead, naming the fixture and the README's recipe."""
+    project = tmp_path / "sync_project"
+    write_sync_project(project)
+    conftest = project / "tests" / "conftest.py"
+    start = SYNC_CONFTEST.index('@pytest.fixture(scope="session")\ndef session_kind')
+    end = SYNC_CONFTEST.index('@pytest.fixture(scope="session")\ndef database_setup')
+    conftest.write_text(SYNC_CONFTEST[:start] + SYNC_CONFTEST[end:])
+    env = nested_environment(sync_driver_url(base_database_url), tmp_path / "workers")
+
+    result = run_nested_pytest(project, env)
+
+    output = result.stdout + result.stderr
+    assert (result.returncode, SUMMARY.findall(result.stdout)[-1:]) == (1, ["16 errors"]), output
+    readme = project / "tests" / "fixtures" / "README.md"
+    told = f"fixture session_kind returning 'sync' (the recipe 'A sync Session' in {readme})"
+    assert told in output, output
+    assert "AsyncSession' object has no attribute" not in output, output
+
+
+def test_the_readme_prints_the_sync_projects_conftest_whole() -> None:
+    printed = [block.text for block in fenced_blocks((KIT / "README.md").read_text())]
+    assert SYNC_CONFTEST.rstrip("\n") in printed
+
