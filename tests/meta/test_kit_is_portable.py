@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 
+from tests.meta.maker_project import SHOP_LOG_ENV, write_maker_project
 from tests.meta.portable_project import (
     CONFTEST,
     KIT,
@@ -275,3 +276,55 @@ def test_the_readme_prints_the_sync_projects_conftest_whole() -> None:
     printed = [block.text for block in fenced_blocks((KIT / "README.md").read_text())]
     assert SYNC_CONFTEST.rstrip("\n") in printed
 
+
+@pytest.mark.slow  # a whole pytest run with two workers
+async def test_the_kit_serves_an_import_time_app_whose_dependency_yields_a_sessionmaker(
+    tmp_path: Path, base_database_url: str
+) -> None:
+    """Host shape 2 (issue 17): maker.begin() inside the test's transaction, the schema from
+    Alembic's async env.py, the kit's TEST_DATABASE_URL beside the app's own DATABASE_URL
+    (never reached: no file appears there), [tool.pytest.ini_options], seed rows restored after
+    committed_db, Hypothesis and @pytest.mark.anyio tests; on PostgreSQL through psycopg 3."""
+    project, worker_log = tmp_path / "shop_project", tmp_path / "workers"
+    worker_log.mkdir()
+    write_maker_project(project)
+    copied = filecmp.dircmp(KIT, project / "tests" / "fixtures", ignore=["__pycache__"])
+    assert (copied.left_only, copied.right_only, copied.diff_files) == ([], [], [])
+    kit_url = make_url(base_database_url)
+    if kit_url.get_backend_name() == "postgresql":
+        kit_url = kit_url.set(drivername="postgresql+psycopg")
+    apps_own = tmp_path / "apps_own.sqlite3"
+    env = outer_environment()
+    env |= {
+        "TEST_DATABASE_URL": kit_url.render_as_string(hide_password=False),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{apps_own}",
+        SHOP_LOG_ENV: str(worker_log),
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+    }
+
+    result = run_nested_pytest(project, env, "anyio")
+
+    output = result.stdout + result.stderr
+    assert (result.returncode, SUMMARY.findall(result.stdout)[-1:]) == (
+        1,
+        ["9 passed, 2 errors"],
+    ), output
+    errors = sorted(re.findall(r"^_+ (ERROR at \w+ of \S+) _+$", result.stdout, re.MULTILINE))
+    assert errors == [
+        "ERROR at setup of test_a_sessionmaker_dependency_given_a_session",
+        "ERROR at setup of test_written_the_fastapi_docs_way[asyncio]",
+    ], output
+    assert (
+        "UsageError: test_written_the_fastapi_docs_way[asyncio] is marked @pytest.mark.anyio "
+        "and uses the kit's database fixtures. The fixture kit: anyio runs"
+    ) in output, output
+    assert (
+        "UsageError: session_dependency get_sessionmaker gives a sessionmaker (its return "
+        "annotation says so), but the kit would hand it the test's AsyncSession"
+    ) in output, output
+    assert "Define the fixture session_dependency_yields returning 'sessionmaker'" in output
+    assert not apps_own.exists(), "a request or the migration reached the app's own database"
+    urls = {path.name: path.read_text() for path in sorted(worker_log.iterdir())}
+    assert sorted(urls) == ["gw0.database", "gw1.database"], output
+    assert len(set(urls.values())) == 2, urls
+    assert {make_url(url).drivername for url in urls.values()} == {kit_url.drivername}
