@@ -10,6 +10,7 @@ pytest_plugins = [
     "tests.fixtures.auth",
     "tests.fixtures.committed",
     "tests.fixtures.hypothesis",
+    "tests.fixtures.queries",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",

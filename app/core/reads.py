@@ -19,6 +19,11 @@ the asyncpg connection the test's session holds, inside its transaction: the sam
 same code as in production, seeing the test's uncommitted and unflushed rows. An app whose
 `get_reads` nobody overrode reads its own database, which under the kit does not exist: a
 forgotten override fails loudly.
+
+A statement on the bare asyncpg connection passes no SQLAlchemy event, so the kit's query
+budgets (tests/fixtures/queries.py) cannot see it: `Reads.on_session(session,
+on_driver_statement=...)` hands each one, its SQL and arguments, to a hook before it runs (the
+tests give the kit's `record_statement`; production gives none).
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -42,6 +47,7 @@ Executor = AsyncConnection | AsyncSession
 _SQLALCHEMY = (AsyncConnection, AsyncSession)
 Params = Mapping[str, Any]
 ReadRow = Mapping[Any, Any]  # a SQLAlchemy `RowMapping` or an asyncpg `Record`
+DriverStatementHook = Callable[[str, Sequence[Any]], object]  # (SQL, arguments) before it runs
 AnySelect = Select[*tuple[Any, ...]]
 
 _ASYNCPG = asyncpg_dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy leaves it untyped
@@ -85,7 +91,11 @@ class ReadConnection:
     """
 
     def __init__(
-        self, *, session: AsyncSession | None = None, engine: AsyncEngine | None = None
+        self,
+        *,
+        session: AsyncSession | None = None,
+        engine: AsyncEngine | None = None,
+        on_driver_statement: DriverStatementHook | None = None,
     ) -> None:
         if session is not None:
             self._driver_name = session.get_bind().dialect.driver
@@ -98,6 +108,7 @@ class ReadConnection:
         self._opened: AsyncConnection | None = None
         self._pooled: PoolProxiedConnection | None = None
         self._driver: Any = None
+        self._on_driver_statement = on_driver_statement
 
     async def _target(self, statement: Statement) -> Executor | Any:
         """What runs `statement`: a SQLAlchemy session or connection, or the asyncpg one."""
@@ -130,10 +141,17 @@ class ReadConnection:
         if self._opened is not None:
             await self._opened.close()
 
+    async def _on_driver(
+        self, method: Callable[..., Awaitable[Any]], statement: Statement, params: Params
+    ) -> Any:
+        if self._on_driver_statement is not None:
+            self._on_driver_statement(*_driver_sql(statement, params))
+        return await on_driver(method, statement, params)
+
     async def first(self, statement: Statement, params: Params) -> ReadRow | None:
         target = await self._target(statement)
         if not isinstance(target, _SQLALCHEMY):
-            found: ReadRow | None = await on_driver(target.fetchrow, statement, params)
+            found: ReadRow | None = await self._on_driver(target.fetchrow, statement, params)
             return found
         row = (await target.execute(_sqlalchemy(statement), params)).first()
         return None if row is None else row._mapping
@@ -141,14 +159,14 @@ class ReadConnection:
     async def all(self, statement: Statement, params: Params) -> Sequence[ReadRow]:
         target = await self._target(statement)
         if not isinstance(target, _SQLALCHEMY):
-            rows: Sequence[ReadRow] = await on_driver(target.fetch, statement, params)
+            rows: Sequence[ReadRow] = await self._on_driver(target.fetch, statement, params)
             return rows
         return (await target.execute(_sqlalchemy(statement), params)).mappings().all()
 
     async def scalar(self, statement: Statement, params: Params) -> Any:
         target = await self._target(statement)
         if not isinstance(target, _SQLALCHEMY):
-            return await on_driver(target.fetchval, statement, params)
+            return await self._on_driver(target.fetchval, statement, params)
         return (await target.execute(_sqlalchemy(statement), params)).scalar_one()
 
 
@@ -204,19 +222,27 @@ class Reads:
     included, since `session.execute` autoflushes (a test's session).
     """
 
-    __slots__ = ("_engine", "_session")
+    __slots__ = ("_engine", "_on_driver_statement", "_session")
 
     def __init__(
-        self, *, session: AsyncSession | None = None, engine: AsyncEngine | None = None
+        self,
+        *,
+        session: AsyncSession | None = None,
+        engine: AsyncEngine | None = None,
+        on_driver_statement: DriverStatementHook | None = None,
     ) -> None:
         if (session is None) == (engine is None):
             raise TypeError("Reads runs on a session or on an engine: give exactly one")
         self._session = session
         self._engine = engine
+        self._on_driver_statement = on_driver_statement
 
     @classmethod
-    def on_session(cls, session: AsyncSession) -> "Reads":
-        return cls(session=session)
+    def on_session(
+        cls, session: AsyncSession, *, on_driver_statement: DriverStatementHook | None = None
+    ) -> "Reads":
+        """`on_driver_statement` sees each statement that skips SQLAlchemy (see module doc)."""
+        return cls(session=session, on_driver_statement=on_driver_statement)
 
     @classmethod
     def on_engine(cls, engine: AsyncEngine) -> "Reads":
@@ -224,7 +250,11 @@ class Reads:
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[ReadConnection]:
-        connection = ReadConnection(session=self._session, engine=self._engine)
+        connection = ReadConnection(
+            session=self._session,
+            engine=self._engine,
+            on_driver_statement=self._on_driver_statement,
+        )
         try:
             yield connection
         finally:

@@ -23,6 +23,7 @@ from tests.factories import UserFactory, persist
 from tests.fixtures.app import DatabaseOverrides, SessionProvider
 from tests.fixtures.auth import Principal
 from tests.fixtures.database import make_engine
+from tests.fixtures.queries import record_statement
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
 
@@ -55,8 +56,9 @@ def session_dependency() -> Callable[..., Any]:
 
 async def reads_on_the_session(session: SessionDep) -> Reads:
     """The read path on the session the test's app has: the kit's, or the test's own override
-    of `get_session` (a broken database reaches the read path too, as it would in production)."""
-    return Reads.on_session(session)
+    of `get_session` (a broken database reaches the read path too, as it would in production).
+    Its statements on the bare asyncpg connection count in the kit's query budgets."""
+    return Reads.on_session(session, on_driver_statement=record_statement)
 
 
 @pytest.fixture(scope="session")
