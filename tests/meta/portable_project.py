@@ -129,6 +129,7 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.auth",
     "tests.fixtures.committed",
+    "tests.fixtures.hypothesis",  # needs Hypothesis: drop it if you do not use it
 ]
 
 
