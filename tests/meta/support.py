@@ -74,6 +74,7 @@ def wire_inner_run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -
     so on PostgreSQL it would name (and drop at its end) the database this worker is using.
     """
     monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite://")
+    monkeypatch.delenv("TEST_DATABASE_URL", raising=False)  # the kit's own, read first
     pytester.makeini((ROOT / "pytest.ini").read_text())
     pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text())
 

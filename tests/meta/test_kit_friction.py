@@ -24,8 +24,10 @@ from tests.fixtures.database import PostgresDatabases, kit_database_url, make_en
 from tests.fixtures.errors import KNOWN_ERRORS, explain
 from tests.fixtures.makers import KitSessionmaker, checked_yields
 from tests.fixtures.migrations import alembic_upgrade_head
-from tests.meta.support import outside_connection
+from tests.meta.support import outside_connection, run_inner, wire_inner_run
 from tests.meta.test_docs import fenced_blocks
+
+pytest_plugins = ["pytester"]
 
 KIT_README = Path(__file__).resolve().parents[1] / "fixtures" / "README.md"
 
@@ -257,3 +259,36 @@ async def test_a_schema_step_leaving_a_connection_on_the_template_is_named(
 def test_the_readme_shows_pytest_ini_and_pyproject_forms() -> None:
     languages = {block.language for block in fenced_blocks(KIT_README.read_text())}
     assert {"ini", "toml"} <= languages
+
+
+RAISES_A_KNOWN_ERROR = """
+import pytest
+from sqlalchemy.exc import InvalidRequestError
+
+
+@pytest.fixture
+def begun() -> None:
+    raise InvalidRequestError("A transaction is already begun on this Session.")
+
+
+def test_calls_the_session_as_a_maker() -> None:
+    raise TypeError("'AsyncSession' object is not callable")
+
+
+def test_meets_a_begun_session(begun: None) -> None:
+    pass
+"""
+
+
+def test_the_kit_notes_the_fix_under_a_known_error_in_a_test_or_its_setup(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wire_inner_run(pytester, monkeypatch)
+    pytester.makepyfile(test_known=RAISES_A_KNOWN_ERROR)
+
+    result = run_inner(pytester, "test_known.py")
+
+    result.assert_outcomes(failed=1, errors=1)
+    output = result.stdout.str()
+    for known in KNOWN_ERRORS[:2]:
+        assert f"The fixture kit: {known.fix}. See 'Common errors' in" in output, output
