@@ -6,8 +6,15 @@ import re
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
-from tests.fixtures.sync import check_driver, check_session_dependency, checked_kind
+from tests.fixtures.sync import (
+    check_driver,
+    check_session_dependency,
+    checked_kind,
+    sync_rolled_back_session,
+)
 
 
 def sync_dependency() -> Iterator[object]:
@@ -85,3 +92,18 @@ def test_a_dependency_of_the_hosts_kind_is_accepted() -> None:
 def test_an_unknown_session_kind_is_refused() -> None:
     with pytest.raises(pytest.UsageError, match="session_kind returned 'blocking'"):
         checked_kind("blocking")
+
+
+class ExecSession(Session):
+    """Stands in for SQLModel's Session (a Session subclass adding exec())."""
+
+
+def test_the_sync_session_is_of_the_class_session_options_names() -> None:
+    engine = create_engine("sqlite://")
+    try:
+        with sync_rolled_back_session(engine, {"class_": ExecSession}) as session:
+            assert type(session) is ExecSession
+        with sync_rolled_back_session(engine, {}) as session:
+            assert type(session) is Session
+    finally:
+        engine.dispose()
