@@ -255,6 +255,29 @@ def test_this_worker_has_a_database_of_its_own(database_url: str) -> None:
     record_database(database_url)
 '''
 
+TEST_EXAMPLES = '''\
+"""One transaction per Hypothesis example: the conftest lists tests.fixtures.hypothesis."""
+
+from functools import partial
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.fixtures.hypothesis import PortalExamples
+
+
+def test_every_example_starts_from_no_notes(portal_examples: PortalExamples) -> None:
+    @settings(max_examples=3, database=None, deadline=None)
+    @given(text=st.text(alphabet="xyz", min_size=1, max_size=5))
+    def each_example(text: str) -> None:
+        with portal_examples.isolated() as example:
+            portal_examples.call(partial(example.client.post, "/notes", json={"text": text}))
+            listed = portal_examples.call(example.client.get, "/notes")
+            assert [note["text"] for note in listed.json()] == [text]
+
+    each_example()
+'''
+
 FILES = {
     "pytest.ini": PYTEST_INI,
     "notes/__init__.py": NOTES_APP,
@@ -263,6 +286,7 @@ FILES = {
     "tests/workers.py": WORKERS,
     "tests/test_notes.py": TEST_NOTES,
     "tests/test_overrides.py": TEST_OVERRIDES,
+    "tests/test_examples.py": TEST_EXAMPLES,
 }
 
 
