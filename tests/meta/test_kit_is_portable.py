@@ -10,6 +10,11 @@ A second project is shaped like FastAPI's SQL tutorial (issue 22): its app is bu
 its old tests override that app at import, the kit lives in sql_app/tests/fixtures/, and httpx2
 is not importable. It runs the README's recipe for a module-level app, and shows the errors a
 project gets without the recipe, or asking for `sync_client` without httpx2.
+
+A shop project (tests/meta/maker_project.py, issue 17) is host shape 2: the app built at import,
+its dependency yielding an async_sessionmaker, the schema from Alembic's async env.py, settings
+in pyproject.toml, the kit's TEST_DATABASE_URL beside the app's own DATABASE_URL, and psycopg 3
+on PostgreSQL.
 """
 
 import filecmp
