@@ -2,9 +2,11 @@
 
 The stage graph is what branch protection relies on: each stage waits for the one before, and the
 one required job (`ci-ok`) waits for all of them. Every step that runs a command runs a `make`
-target that exists, so nothing in the YAML is impossible to run locally.
+target that exists, so nothing in the YAML is impossible to run locally. Coverage is pytest-cov's
+in `.ci/run`, `make coverage-ci` and the README alike, gated over both databases (issue 17).
 """
 
+import configparser
 import re
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ MAKE_STEP = re.compile(r"make (?P<target>[a-z][a-z0-9-]*)")
 MAKE_RULE = re.compile(r"^(?P<names>[A-Za-z0-9][\w.-]*(?: +[A-Za-z0-9][\w.-]*)*) *:(?![:=])")
 # A release tag with all three numbers, or a full commit SHA: never a moving `@v4` or `@main`.
 PINNED_ACTION = re.compile(r"[\w.-]+/[\w.-]+@(v\d+\.\d+\.\d+|[0-9a-f]{40})")
+# `step "name" command...` in .ci/run, continuation lines joined.
+CI_RUN_STEP = re.compile(r'^step "(?P<name>[^"]+)" (?P<command>.+)$', re.MULTILINE)
 
 
 def load_yaml(path: Path) -> dict[Any, Any]:
@@ -189,3 +193,97 @@ class TestComposeFile:
             "redis": {"condition": "service_healthy"},
         }
         assert [name for name in ("postgres", "redis") if "healthcheck" not in services[name]] == []
+
+
+def recipe(target: str) -> list[str]:
+    """The commands of a Makefile rule, continuation lines joined and whitespace collapsed."""
+    lines = (ROOT / "Makefile").read_text().replace("\\\n", " ").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    commands = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        commands.append(" ".join(line.split()))
+    return commands
+
+
+def ci_run_steps() -> dict[str, str]:
+    text = (ROOT / ".ci" / "run").read_text().replace("\\\n", " ")
+    return {m["name"]: " ".join(m["command"].split()) for m in CI_RUN_STEP.finditer(text)}
+
+
+class TestCoverageWithPytestCov:
+    """pytest-cov measures (issue 17): the SQLite run, then the PostgreSQL run added to its data,
+    then one gate over the union; never coverage's .pth hook started by COVERAGE_PROCESS_START."""
+
+    def test_ci_run_gates_the_union_of_both_databases(self) -> None:
+        steps = ci_run_steps()
+        text = (ROOT / ".ci" / "run").read_text()
+        names = ("tests on SQLite", "tests on PostgreSQL", "coverage >= 95%")
+
+        assert "cov=(--cov=app --cov-branch --cov-report= --cov-fail-under=0)\n" in text
+        assert {name: steps[name] for name in steps if name.startswith(names)} == {
+            "tests on SQLite": 'uv run --frozen pytest -n auto "${cov[@]}"',
+            "tests on PostgreSQL": 'env DATABASE_URL="${POSTGRES_URL}" uv run --frozen pytest'
+            ' -n auto "${cov[@]}" --cov-append',
+            "coverage >= 95% (line + branch, app/, both databases)": (
+                "uv run --frozen coverage report"
+            ),
+        }
+
+    def test_coverage_ci_appends_postgresql_to_sqlite_then_reports_and_gates(self) -> None:
+        assert recipe("coverage-ci") == [
+            "mkdir -p reports",
+            "$(UV_RUN) pytest -n auto --cov=app --cov-branch --cov-report= --cov-fail-under=0"
+            " --junitxml=reports/junit-sqlite.xml $(PYTEST_ARGS)",
+            "DATABASE_URL=$(POSTGRES_URL) $(UV_RUN) pytest -n auto --cov=app --cov-branch"
+            " --cov-append --cov-report= --cov-fail-under=0 --junitxml=reports/junit-postgres.xml"
+            " $(PYTEST_ARGS)",
+            "$(UV_RUN) coverage xml --fail-under=0 -o reports/coverage.xml",
+            "$(UV_RUN) coverage html --fail-under=0 -d reports/htmlcov",
+            "$(UV_RUN) coverage report",
+        ]
+
+    def test_make_coverage_is_the_readme_command(self) -> None:
+        readme = (ROOT / "README.md").read_text()
+
+        assert recipe("coverage") == [
+            "$(UV_RUN) pytest -n auto --cov=app --cov-branch $(PYTEST_ARGS)"
+        ]
+        assert "uv run pytest -n auto --cov=app --cov-branch " in readme
+
+    @pytest.mark.parametrize(
+        "path", [".ci/run", "Makefile", *(f".github/workflows/{name}" for name in WORKFLOW_NAMES)]
+    )
+    def test_nothing_starts_coverage_through_its_pth_hook(self, path: str) -> None:
+        assert "COVERAGE_PROCESS_START" not in (ROOT / path).read_text()
+
+    def test_the_integration_stage_uploads_the_html_report_even_on_failure(self) -> None:
+        steps = workflow("ci.yml")["jobs"]["integration"]["steps"]
+
+        runs = [step["run"] for step in steps if "run" in step]
+        uploads = {
+            step["with"]["name"]: step
+            for step in steps
+            if step.get("uses", "").startswith("actions/upload-artifact@")
+        }
+        assert runs == ["make coverage-ci"]
+        assert uploads["coverage-html"]["if"] == "always()"
+        assert uploads["coverage-html"]["with"]["path"] == "reports/htmlcov/"
+        assert uploads["test-reports"]["with"]["path"].split() == [
+            "reports/",
+            "!reports/htmlcov/**",  # in coverage-html
+        ]
+
+    def test_config_records_contexts_pytest_cov_accepts_and_measures_subprocesses(self) -> None:
+        coveragerc = configparser.ConfigParser()
+        coveragerc.read(ROOT / ".coveragerc")
+        pytest_ini = configparser.ConfigParser()
+        pytest_ini.read(ROOT / "pytest.ini")
+
+        # pytest-cov raises DistCovError under xdist when dynamic_context is set.
+        assert "dynamic_context" not in coveragerc["run"]
+        assert coveragerc["run"]["patch"].split() == ["subprocess"]
+        assert coveragerc.getboolean("html", "show_contexts")
+        assert coveragerc.getint("report", "fail_under") == 95
+        assert "--cov-context=test" in pytest_ini["pytest"]["addopts"].split()

@@ -1,5 +1,6 @@
 """Every documented command works as printed (issue 22): the promises README.md, CONTRIBUTING.md
-and docs/ make about `make`, Locust and the demo seed, checked against what the tools do."""
+and docs/ make about `make`, Locust, the demo seed and `pytest -n auto --cov` (issue 17), checked
+against what the tools do."""
 
 import json
 import os
@@ -10,9 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from coverage import CoverageData
 
 from app.seed import DEMO_ADMIN_EMAIL, DEMO_ADMIN_FILE, main
 from loadtests import _credentials
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parents[2]
 # `name:` or `name: prerequisites` then `## description`, the form `make help` prints.
@@ -242,3 +246,71 @@ class TestPrerequisites:
         assert completed.returncode == 2
         assert completed.stderr.splitlines()[0] == f"throughput: {MISSING['wrk']}"
         assert completed.stdout == ""
+
+
+SHAPES = """\
+def area(width: int, height: int) -> int:
+    return width * height
+
+
+def label(size: int) -> str:
+    if size > 10:
+        return "big"
+    return "small"
+"""
+SHAPES_TESTS = """\
+import subprocess
+import sys
+
+from app.shapes import area
+
+
+def test_area():
+    assert area(2, 3) == 6
+
+
+def test_label_in_a_subprocess():
+    code = "from app.shapes import label; print(label(11), label(1))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "big small\\n"
+"""
+
+
+class TestCoverageCommand:
+    """README.md's `pytest -n auto --cov=app --cov-branch`, run with this repository's pytest.ini
+    and .coveragerc on a two-test project: under xdist, each line records the test that ran it,
+    and a Python subprocess a test starts is measured too (issue 17)."""
+
+    @pytest.mark.slow  # a pytest run with two workers under coverage, about 15 s
+    def test_records_per_test_contexts_and_measures_subprocesses(
+        self, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # This run's own coverage settings, if it runs under coverage, are not the inner run's.
+        for name in ("COVERAGE_PROCESS_START", "COVERAGE_PROCESS_CONFIG", "COVERAGE_FILE"):
+            monkeypatch.delenv(name, raising=False)
+        pytester.makeini((ROOT / "pytest.ini").read_text())
+        (pytester.path / ".coveragerc").write_text((ROOT / ".coveragerc").read_text())
+        pytester.mkpydir("app")
+        shapes = pytester.path / "app" / "shapes.py"
+        shapes.write_text(SHAPES)
+        pytester.makepyfile(test_shapes=SHAPES_TESTS)
+
+        result = pytester.runpytest_subprocess(
+            "-n", "2", "--cov=app", "--cov-branch", "-p", "no:randomly", "test_shapes.py"
+        )
+
+        result.assert_outcomes(passed=2)
+        result.stdout.fnmatch_lines(
+            ["Required test coverage of 95*% reached. Total coverage: 100.00%"]
+        )
+        data = CoverageData(basename=str(pytester.path / ".coverage"))
+        data.read()
+        # "" is outside any test: the imports at collection, and the whole subprocess.
+        assert data.contexts_by_lineno(str(shapes)) == {
+            1: [""],
+            2: ["test_shapes.py::test_area|run"],
+            5: [""],
+            6: [""],
+            7: [""],
+            8: [""],
+        }

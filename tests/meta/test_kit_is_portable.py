@@ -47,7 +47,7 @@ SUMMARY = re.compile(r"^=+ (?P<counts>.+) in [\d.]+s(?: \([\d:]+\))? =+$", re.MU
 # Variables of this run that must not reach the nested one: xdist's worker identity (the nested
 # run would take this worker's database names), and coverage's .pth hook (its config path is
 # relative to this repository).
-OUTER_ONLY = ("COVERAGE_PROCESS_START", "PYTEST_ADDOPTS", "PYTEST_XDIST_")
+OUTER_ONLY = ("COVERAGE_PROCESS_", "PYTEST_ADDOPTS", "PYTEST_XDIST_")
 
 
 def outer_environment() -> dict[str, str]:
