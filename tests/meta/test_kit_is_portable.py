@@ -45,9 +45,10 @@ NESTED_TIMEOUT_SECONDS = 180
 SUMMARY = re.compile(r"^=+ (?P<counts>.+) in [\d.]+s(?: \([\d:]+\))? =+$", re.MULTILINE)
 
 # Variables of this run that must not reach the nested one: xdist's worker identity (the nested
-# run would take this worker's database names), and coverage's .pth hook (its config path is
-# relative to this repository).
-OUTER_ONLY = ("COVERAGE_PROCESS_", "PYTEST_ADDOPTS", "PYTEST_XDIST_")
+# run would take this worker's database names), coverage's subprocess hook (its configuration is
+# this repository's), and the kit's own database variable (it wins over the DATABASE_URL each
+# nested run is given).
+OUTER_ONLY = ("COVERAGE_PROCESS_", "PYTEST_ADDOPTS", "PYTEST_XDIST_", "TEST_DATABASE_URL")
 
 
 def outer_environment() -> dict[str, str]:
@@ -217,6 +218,7 @@ def test_the_readme_prints_the_notes_projects_pytest_ini_and_conftest_whole() ->
     printed = [block.text for block in fenced_blocks((KIT / "README.md").read_text())]
     files = {"pytest.ini": PYTEST_INI, "tests/conftest.py": CONFTEST}
     assert [name for name, text in files.items() if text.rstrip("\n") not in printed] == []
+
 
 def sync_driver_url(base_database_url: str) -> str:
     """The same database through a sync driver: sqlite3, or psycopg 3 for PostgreSQL."""
