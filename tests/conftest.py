@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.committed",
     "tests.fixtures.hypothesis",
     "tests.fixtures.queries",
+    "tests.fixtures.blocker",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",
