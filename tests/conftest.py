@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.hypothesis",
     "tests.fixtures.queries",
     "tests.fixtures.blocker",
+    "tests.fixtures.settings",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",

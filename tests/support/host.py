@@ -13,7 +13,7 @@ from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app import main
-from app.core.config import Environment, Settings
+from app.core.config import Environment, Settings, get_settings
 from app.core.db import SessionDep, add_sqlite_functions, get_session
 from app.core.reads import Reads, get_reads
 from app.core.security import TokenType, create_token
@@ -24,6 +24,7 @@ from tests.fixtures.app import DatabaseOverrides, SessionProvider
 from tests.fixtures.auth import Principal
 from tests.fixtures.database import make_engine
 from tests.fixtures.queries import record_statement
+from tests.fixtures.settings import SettingsAccess
 
 TEST_SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdef"
 
@@ -121,6 +122,13 @@ def app_factory(settings: Settings) -> Callable[[], FastAPI]:
 @pytest.fixture(scope="session")
 def guarded_apps() -> list[FastAPI]:
     return [main.app]
+
+
+@pytest.fixture(scope="session")
+def settings_access() -> SettingsAccess:
+    """`create_app` keeps its settings in app.state.settings; routes read them through
+    `get_settings` (tests.fixtures.settings: `settings_override`)."""
+    return SettingsAccess(state_attribute="settings", dependency=get_settings)
 
 
 def bearer_headers(settings: Settings, user: User) -> dict[str, str]:

@@ -1,16 +1,17 @@
-"""Overriding the settings a request sees: `get_settings` → a copy with a few values changed.
+"""Overriding the settings a request sees: `settings_override(access_token_minutes=5)`.
 
-Pattern: `override(get_settings, lambda: changed)` with
-`changed = settings.model_copy(update={"access_token_minutes": 5})`, where `settings` is the
-fixture the test's app was built from, so everything else (database, secret key) stays the same.
+The kit's `settings_override` (tests/fixtures/settings.py) installs a validated copy of the
+settings the test's app was built from, with those values changed, where the app reads them
+(`app.state.settings` and `get_settings`, as tests/support/host.py's `settings_access` says), and
+puts the originals back after the test; everything else (database, secret key) stays the same.
 
 Pitfalls avoided:
 - Only what a request reads through `SettingsDep` changes. What `create_app` reads once (the docs
   switch, middleware, CORS, the password hasher, the login limiter) was fixed when the app was
   built: for those, override the `settings` fixture instead, so the test's app is built from
   other settings (`TestSettingsReadWhenTheAppIsBuilt` below).
-- `model_copy(update=...)` does not validate: `access_token_minutes=0` would be accepted. Keep the
-  values valid, or build `Settings(...)` anew when validation is the point.
+- `settings.model_copy(update=...)` by hand does not validate: `access_token_minutes=0` would be
+  accepted. `settings_override` refuses it, and a name the settings do not have.
 - Never set environment variables for this: they reach every app the worker builds afterwards.
 """
 
@@ -19,9 +20,9 @@ import jwt
 import pytest
 from dirty_equals import IsStr
 
-from app.core.config import Settings, get_settings
+from app.core.config import Settings
 from tests.factories.users import TEST_PASSWORD
-from tests.fixtures.app import Overrides
+from tests.fixtures.settings import SettingsOverride
 from tests.support.data import CreateUser
 
 
@@ -34,14 +35,12 @@ from tests.support.data import CreateUser
 )
 async def test_login_tokens_follow_the_overridden_access_token_minutes(
     client: httpx.AsyncClient,
-    override: Overrides,
-    settings: Settings,
+    settings_override: SettingsOverride,
     create_user: CreateUser,
     minutes: int,
     expires_in: int,
 ) -> None:
-    changed = settings.model_copy(update={"access_token_minutes": minutes})
-    override(get_settings, lambda: changed)
+    settings_override(access_token_minutes=minutes)
     await create_user(email="ada@example.com")
 
     response = await client.post(
@@ -62,11 +61,10 @@ async def test_login_tokens_follow_the_overridden_access_token_minutes(
 class TestSettingsReadWhenTheAppIsBuilt:
     """The docs switch is read by `create_app`: only a differently built app can turn it off."""
 
-    async def test_overriding_get_settings_does_not_reach_it(
-        self, client: httpx.AsyncClient, override: Overrides, settings: Settings
+    async def test_settings_override_does_not_reach_it(
+        self, client: httpx.AsyncClient, settings_override: SettingsOverride
     ) -> None:
-        changed = settings.model_copy(update={"docs_enabled": False})
-        override(get_settings, lambda: changed)
+        settings_override(docs_enabled=False)
 
         response = await client.get("/docs")
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from app import __version__
-from app.core.config import Settings, get_settings
 from app.core.db import get_session
 from tests.fixtures.app import Overrides
+from tests.fixtures.settings import SettingsOverride
 from tests.support.limits import TEST_REDIS_URL
 
 SessionProvider = Callable[[], AsyncIterator[AsyncSession]]
@@ -93,14 +93,12 @@ class TestReadinessWithRedis:
     async def test_redis_is_checked_when_redis_url_is_set(
         self,
         client: httpx.AsyncClient,
-        override: Overrides,
-        settings: Settings,
+        settings_override: SettingsOverride,
         redis_url: str,
         expected_status: int,
         expected: dict[str, object],
     ) -> None:
-        with_redis = settings.model_copy(update={"redis_url": redis_url})
-        override(get_settings, lambda: with_redis)
+        settings_override(redis_url=redis_url)
 
         response = await client.get("/health/ready")
 
