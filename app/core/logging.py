@@ -245,7 +245,7 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
     # uvicorn's dictConfig gives its loggers their own handlers: send them through ours instead.
     for name in ("uvicorn", "uvicorn.error"):
         _route_to_root(logging.getLogger(name), propagate=True)
-    # The access line comes from RequestContextMiddleware (with the request id and duration).
+    # The access line comes from the edge middleware (app/core/edge.py), with the request id.
     _route_to_root(logging.getLogger("uvicorn.access"), propagate=False)
 
 
