@@ -4,7 +4,8 @@ connection pooled earlier included; the marker and the kit's fixtures let a test
 
 The blocker acts on every engine of the process, which no test inside the suite can show on
 itself without being blocked; so the proofs run inner test files through `pytester`, with this
-project's pytest.ini (blocking `tests/unit` only) and root conftest. The PostgreSQL URLs name a
+project's pytest.ini and root conftest; the blocked module names its own folder in
+`database_blocker_paths`, the host's (tests/unit) holds neither file. The PostgreSQL URLs name a
 server nobody needs: a blocked engine never reaches the driver, so the run is the same on
 either database.
 """
@@ -12,17 +13,24 @@ either database.
 import pytest
 
 from tests.fixtures.blocker import DatabaseAccessBlocked, blocked
-from tests.meta.support import run_inner, wire_inner_run
+from tests.meta.support import ROOT, run_inner, wire_inner_run
 
 pytest_plugins = ["pytester"]
 
 UNIT_TESTS = """
+from pathlib import Path
+
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import QueuePool
 
 POOLED = create_engine("sqlite://", poolclass=QueuePool)
+
+
+@pytest.fixture(scope="session")
+def database_blocker_paths():
+    return [Path(__file__).parent]  # this folder; the host's tests/unit elsewhere
 
 
 @pytest.mark.parametrize(
@@ -155,6 +163,7 @@ def test_the_marker_without_a_reason_is_refused(
 def test_this_test_asked_for_no_database_and_is_not_blocked_outside_the_unit_layer(
     request: pytest.FixtureRequest,
 ) -> None:
-    """tests/meta is outside `database_blocker_paths`: the suite blocks its unit layer only."""
-    assert not blocked(request.node, request.fixturenames)
+    """tests/meta is outside the host's `database_blocker_paths`: the suite blocks its unit
+    layer only."""
+    assert not blocked(request.node, request.fixturenames, [ROOT / "tests" / "unit"])
     assert issubclass(DatabaseAccessBlocked, RuntimeError)

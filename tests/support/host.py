@@ -125,6 +125,13 @@ def guarded_apps() -> list[FastAPI]:
 
 
 @pytest.fixture(scope="session")
+def database_blocker_paths() -> list[Path]:
+    """The unit layer reaches no database: a test there that connects fails, naming the kit's
+    fixtures to request (tests.fixtures.blocker)."""
+    return [Path(__file__).parents[1] / "unit"]
+
+
+@pytest.fixture(scope="session")
 def settings_access() -> SettingsAccess:
     """`create_app` keeps its settings in app.state.settings; routes read them through
     `get_settings` (tests.fixtures.settings: `settings_override`)."""
