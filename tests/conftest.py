@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures.queries",
     "tests.fixtures.blocker",
     "tests.fixtures.settings",
+    "tests.fixtures.mail",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",

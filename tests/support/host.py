@@ -18,11 +18,13 @@ from app.core.db import SessionDep, add_sqlite_functions, get_session
 from app.core.reads import Reads, get_reads
 from app.core.security import TokenType, create_token
 from app.migrations import upgrade_to_head
+from app.notifications.mailer import get_mailer
 from app.users.models import User
 from tests.factories import UserFactory, persist
 from tests.fixtures.app import DatabaseOverrides, SessionProvider
 from tests.fixtures.auth import Principal
 from tests.fixtures.database import make_engine
+from tests.fixtures.mail import MailAccess
 from tests.fixtures.queries import record_statement
 from tests.fixtures.settings import SettingsAccess
 
@@ -136,6 +138,13 @@ def settings_access() -> SettingsAccess:
     """`create_app` keeps its settings in app.state.settings; routes read them through
     `get_settings` (tests.fixtures.settings: `settings_override`)."""
     return SettingsAccess(state_attribute="settings", dependency=get_settings)
+
+
+@pytest.fixture(scope="session")
+def mail_access() -> MailAccess:
+    """Routes get the mailer through `get_mailer` and await its `send(mail)`
+    (tests.fixtures.mail: `mail_outbox`)."""
+    return MailAccess(dependency=get_mailer, method="send", is_async=True)
 
 
 def bearer_headers(settings: Settings, user: User) -> dict[str, str]:

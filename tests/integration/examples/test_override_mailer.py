@@ -1,14 +1,18 @@
 """Replacing an outbound service with a fake that records calls: the mailer.
 
-Pattern: the `mailer` fixture (tests/support/fakes.py) installs a `RecordingMailer` with
-`override(get_mailer, lambda: fake)`; the test asserts the exact mails in `mailer.sent`. For
-failures, install a `FailingMailer` the same way. Nothing leaves the process, and the assertion
-is on whole `Mail` values, not on "some mail was sent".
+Pattern: the kit's `mail_outbox` (tests/fixtures/mail.py; tests/support/host.py's `mail_access`
+says the app gets its mailer through `get_mailer`) holds what the app sent, as the
+`mailer` fixture (tests/support/fakes.py, a `RecordingMailer` installed with
+`override(get_mailer, lambda: fake)`) does in `mailer.sent`. For failures, install a
+`FailingMailer` that way. Nothing leaves the process, and the assertion is on whole `Mail`
+values, not on "some mail was sent".
 
 Background tasks (the welcome mail is one) run after the response body has been sent, but still
 inside the app's ASGI call, and httpx's `ASGITransport` returns only when that call is over. So
 when `await client.post(...)` returns, the mail has been sent: no sleep or polling is needed.
-(Under a real server the client has its response earlier; see the second test.)
+(Under a real server the client has its response earlier; see the second test.) To see what
+the response left to do before it is done, hold the tasks with the kit's
+`capture_background_tasks(execute=False)` and run them when the test says.
 
 Pitfall avoided: a failed background send must change nothing else (API.md, "Mail"). A mailer
 that raises would otherwise surface as an exception after a 201, and here, through
@@ -16,7 +20,8 @@ ASGITransport, as an error raised into the test. The app sends through `send_qui
 """
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -26,12 +31,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.notifications.mail import Mail
-from app.notifications.mailer import get_mailer
+from app.notifications.mailer import get_mailer, send_quietly
 from app.users.models import User
 from tests.fixtures.app import BASE_URL, Overrides
+from tests.fixtures.mail import Outbox
 from tests.support.fakes import FailingMailer, RecordingMailer
 from tests.support.payloads.users import RECENT_UTC_TIMESTAMP
 
+CaptureTasks = Callable[..., Any]
 REGISTRATION = {"name": "Ada Lovelace", "email": "ada@example.com", "password": "correct horse"}
 WELCOME = Mail(
     to="ada@example.com",
@@ -49,12 +56,27 @@ CREATED = {
 
 
 async def test_registration_sends_exactly_one_welcome_mail(
-    client: httpx.AsyncClient, mailer: RecordingMailer
+    client: httpx.AsyncClient, mail_outbox: Outbox
 ) -> None:
     response = await client.post("/auth/register", json=REGISTRATION)
 
     assert response.status_code == 201, response.text
-    assert mailer.sent == [WELCOME]
+    assert mail_outbox == [WELCOME]
+
+
+async def test_the_welcome_mail_is_work_left_for_after_the_response(
+    client: httpx.AsyncClient, mail_outbox: Outbox, capture_background_tasks: CaptureTasks
+) -> None:
+    with capture_background_tasks(execute=False) as after_response:
+        response = await client.post("/auth/register", json=REGISTRATION)
+
+    assert response.status_code == 201, response.text
+    assert mail_outbox == []
+    assert [(task.func, task.args[1:]) for task in after_response.tasks] == [
+        (send_quietly, (WELCOME,))
+    ]
+    await after_response.run()
+    assert mail_outbox == [WELCOME]
 
 
 class ResponseWatcher:
