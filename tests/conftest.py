@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures.blocker",
     "tests.fixtures.settings",
     "tests.fixtures.mail",
+    "tests.fixtures.loops",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",
