@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures.settings",
     "tests.fixtures.mail",
     "tests.fixtures.loops",
+    "tests.fixtures.live",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",
