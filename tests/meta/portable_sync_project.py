@@ -341,8 +341,7 @@ def test_every_example_writes_into_an_empty_table(portal_examples: PortalExample
 
     each_example()
 
-    assert counts == [1] * len(counts)
-    assert len(counts) >= 2
+    assert counts == [1] * 10  # every one of max_examples saw only its own note
 '''
 
 SYNC_FILES = {

@@ -61,7 +61,7 @@ def test_a_session_engine_on_a_function_loop_fails_with_the_kits_message(
 ) -> None:
     postgres = _postgres_url()
     if driver == "asyncpg" and postgres is None:
-        pytest.skip("DATABASE_URL names no asyncpg server")
+        pytest.skip("needs a PostgreSQL DATABASE_URL (asyncpg): the asyncpg case runs there")
     url = f"sqlite+aiosqlite:///{pytester.path / 'loops.db'}" if driver == "aiosqlite" else postgres
     wire_inner_run(pytester, monkeypatch)
     ini = (ROOT / "pytest.ini").read_text()
