@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 from fastapi import FastAPI
 
 from app import __version__
@@ -20,6 +19,7 @@ from app.core.events import build_event_bus
 from app.core.logging import configure_logging
 from app.core.memory import collect_young_objects_less_often, freeze_startup_objects
 from app.core.middleware import install_middleware
+from app.core.outbound import outbound_client
 from app.core.reads import create_read_engine
 from app.core.security import build_passwords
 from app.files.router import router as files_router
@@ -42,8 +42,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.engine = engine
     app.state.read_engine = create_read_engine(engine)
-    # One pool of outbound connections for every outside service (catalogue); per-call timeouts.
-    app.state.http_client = httpx.AsyncClient(headers={"User-Agent": f"bookstore/{__version__}"})
+    app.state.http_client = outbound_client(f"bookstore/{__version__}")
     try:
         await app.state.event_bus.start()
         if settings.admin_email and settings.admin_password:
