@@ -1,6 +1,11 @@
 # The commands developers and CI share (.ci/run calls these targets).
 POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
+# Mutation testing: which mutants (mutmut name globs; all of app/ when empty), the shard's name,
+# and the branch the pull-request gate compares with.
+MUTANTS ?=
+SHARD ?= all
+BASE ?= origin/main
 UV_RUN = uv run --frozen
 # `make` alone lists the targets; `make run` serves the API (README.md).
 .DEFAULT_GOAL := help
@@ -78,13 +83,12 @@ benchmark-register:  ## one worker's peak memory under 40 registrations at once 
 
 # --- CI pipeline targets (issue 8, docs/ci.md): the GitHub workflows run only these. ---
 .PHONY: test-unit coverage-ci test-property-contract contract-live docker-build docker-test \
-	ci-gate mutation audit
+	ci-gate mutation mutation-shard mutation-report mutation-diff audit
 
 ACTIONLINT_DIR = tools/actionlint
 WORKFLOWS = $(sort $(wildcard .github/workflows/*.yml))
 IMAGE ?= bookstore-api
 COMPOSE_TEST = docker compose -f docker-compose.test.yml
-MUTANTS ?=
 
 lint-ci:  ## hadolint, actionlint and check-jsonschema over the Docker and workflow files
 	$(UV_RUN) hadolint Dockerfile Dockerfile.test
@@ -131,10 +135,20 @@ docker-test:  ## the suite inside the test image against PostgreSQL and Redis co
 ci-gate:  ## the aggregate CI job: NEEDS_RESULTS="success success ..." must be all success
 	bash scripts/ci_gate.sh
 
-mutation:  ## nightly: mutmut over app/ (MUTANTS="app.books.isbn*" narrows it), score table
-	$(UV_RUN) --group nightly mutmut run $(MUTANTS)
-	$(UV_RUN) --group nightly mutmut export-cicd-stats
-	$(UV_RUN) python scripts/ci_mutation_score.py
+# Mutation testing (issue 19, docs/mutation.md): the whole suite judges each mutant, on SQLite
+# then, for what SQLite did not notice, on PostgreSQL (POSTGRES_URL).
+mutation: mutation-shard mutation-report  ## mutmut over app/ (MUTANTS="app.books*" narrows it): scores per package, survivors
+
+mutation-shard:  ## one nightly shard: mutmut over MUTANTS, verdicts and survivor diffs to reports/mutation/$(SHARD).json
+	POSTGRES_URL=$(POSTGRES_URL) $(UV_RUN) --group nightly python scripts/mutation_run.py $(MUTANTS)
+	$(UV_RUN) --group nightly python scripts/ci_mutation_score.py shard \
+		reports/mutation/$(SHARD).json $(MUTANTS)
+
+mutation-report:  ## the shards' per-package scores and every survivor with its diff (reports/mutation.md); fails under 90 %
+	$(UV_RUN) python scripts/ci_mutation_score.py report reports/mutation/*.json
+
+mutation-diff:  ## PR gate: mutate the functions changed since BASE (origin/main); a survivor fails
+	POSTGRES_URL=$(POSTGRES_URL) $(UV_RUN) --group nightly python scripts/mutation_diff.py $(BASE)
 
 audit:  ## nightly: pip-audit over every locked dependency; says if it found vulnerabilities or failed to look up
 	mkdir -p reports

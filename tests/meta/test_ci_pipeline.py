@@ -7,6 +7,7 @@ in `.ci/run`, `make coverage-ci` and the README alike, gated over both databases
 """
 
 import configparser
+import fnmatch
 import re
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,15 @@ import yaml  # type: ignore[import-untyped]
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
 WORKFLOW_NAMES = ("ci.yml", "nightly.yml")
-STAGES = ("quality", "unit", "integration", "property-contract", "load-smoke", "docker")
+STAGES = (
+    "quality",
+    "unit",
+    "integration",
+    "mutation-diff",
+    "property-contract",
+    "load-smoke",
+    "docker",
+)
 MAKE_STEP = re.compile(r"make (?P<target>[a-z][a-z0-9-]*)")
 MAKE_RULE = re.compile(r"^(?P<names>[A-Za-z0-9][\w.-]*(?: +[A-Za-z0-9][\w.-]*)*) *:(?![:=])")
 # A release tag with all three numbers, or a full commit SHA: never a moving `@v4` or `@main`.
@@ -70,6 +79,7 @@ class TestCiStageGraph:
             "quality": [],
             "unit": ["quality"],
             "integration": ["unit"],
+            "mutation-diff": ["integration"],
             "property-contract": ["integration"],
             "load-smoke": ["property-contract"],
             "docker": ["load-smoke"],
@@ -146,7 +156,57 @@ class TestNightly:
         jobs = workflow("nightly.yml")["jobs"]
 
         runs = {name: [s["run"] for s in job["steps"] if "run" in s] for name, job in jobs.items()}
-        assert runs == {"mutation": ["make mutation"], "audit": ["make audit"]}
+        assert runs == {
+            "mutation": ["make mutation-shard"],
+            "mutation-report": ["make mutation-report"],
+            "audit": ["make audit"],
+        }
+
+    def test_mutation_shards_cover_every_module_of_app_once(self) -> None:
+        shards = workflow("nightly.yml")["jobs"]["mutation"]["strategy"]["matrix"]["include"]
+        globs = {shard["shard"]: shard["mutants"].split() for shard in shards}
+
+        def claimed_by(module: str) -> list[str]:
+            mutant = f"{module}.x_f__mutmut_1"  # the name mutmut gives a function's mutant
+            return [
+                n
+                for n, patterns in globs.items()
+                if any(fnmatch.fnmatchcase(mutant, p) for p in patterns)
+            ]
+
+        modules = [
+            ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            for path in sorted((ROOT / "app").rglob("*.py"))
+            if "def " in path.read_text()
+        ]
+        assert {"app.books.isbn", "app.main", "app.core.db"} <= set(modules)
+        assert {
+            module: claimed_by(module) for module in modules if len(claimed_by(module)) != 1
+        } == {}
+
+    def test_the_report_joins_every_shard_even_after_one_failed(self) -> None:
+        report = workflow("nightly.yml")["jobs"]["mutation-report"]
+        download = next(s for s in report["steps"] if "download-artifact" in s.get("uses", ""))
+
+        assert (report["needs"], report["if"]) == (["mutation"], "always()")
+        assert download["with"] == {
+            "pattern": "mutation-shard-*",
+            "merge-multiple": True,
+            "path": "reports/mutation/",
+        }
+
+
+class TestMutationGate:
+    def test_pull_requests_compare_with_their_base_and_pushes_with_the_previous_tip(self) -> None:
+        gate = workflow("ci.yml")["jobs"]["mutation-diff"]
+
+        assert gate["env"]["BASE"] == (
+            "${{ github.event_name == 'pull_request' && format('origin/{0}', github.base_ref)"
+            " || github.event.before }}"
+        )
+        assert gate["steps"][0]["with"] == {"fetch-depth": 0}
+        assert [s["run"] for s in gate["steps"] if "run" in s] == ["make mutation-diff"]
+        assert sorted(gate["services"]) == ["postgres", "redis"]
 
 
 class TestStepsRunLocally:
