@@ -101,19 +101,30 @@ def unreachable_database_error(database_url: str) -> str:
     return f'database "{FORGOTTEN_OVERRIDE_DATABASE}" does not exist'
 
 
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    """Test settings; no Redis unless a test asks (an exported REDIS_URL must not leak in), an
-    upload directory of the test's own, and an app database no request can reach without the
-    kit's overrides (see `unreachable_database_url`)."""
+@pytest.fixture(scope="session")
+def worker_settings(database_url: str) -> Settings:
+    """Test settings, read from the environment once per worker (pydantic-settings reads every
+    variable on each construction); no Redis unless a test asks (an exported REDIS_URL must not
+    leak in), and an app database no request can reach without the kit's overrides (see
+    `unreachable_database_url`)."""
     return Settings(
         _env_file=None,
         environment=Environment.TEST,
         database_url=unreachable_database_url(database_url),
         secret_key=SecretStr(TEST_SECRET_KEY),
         redis_url=None,
-        upload_dir=str(tmp_path / "uploads"),
+        upload_dir=UPLOAD_DIR_PER_TEST,
     )
+
+
+UPLOAD_DIR_PER_TEST = "set-by-the-settings-fixture"
+
+
+@pytest.fixture
+def settings(worker_settings: Settings, tmp_path: Path) -> Settings:
+    """The test's own copy of `worker_settings` (a test may change it), with an upload
+    directory of its own."""
+    return worker_settings.model_copy(update={"upload_dir": str(tmp_path / "uploads")}, deep=True)
 
 
 @pytest.fixture
