@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app import main
 from app.core.config import Environment, Settings, get_settings
-from app.core.db import SessionDep, add_sqlite_functions, get_session
+from app.core.db import SessionDep, create_engine, get_session
 from app.core.reads import Reads, get_reads
 from app.core.security import TokenType, create_token
 from app.migrations import upgrade_to_head
@@ -23,7 +23,6 @@ from app.users.models import User
 from tests.factories import UserFactory, persist
 from tests.fixtures.app import DatabaseOverrides, SessionProvider
 from tests.fixtures.auth import Principal
-from tests.fixtures.database import make_engine
 from tests.fixtures.mail import MailAccess
 from tests.fixtures.queries import record_statement
 from tests.fixtures.settings import SettingsAccess
@@ -39,15 +38,25 @@ def database_setup() -> Callable[[str], Any]:
     return migrate
 
 
+def engine_settings(database_url: str) -> Settings:
+    """The settings production's engine factory reads, on `database_url`: the pool size and
+    echo come from the environment as they would in production."""
+    return Settings(
+        _env_file=None,
+        environment=Environment.TEST,
+        database_url=database_url,
+        secret_key=SecretStr(TEST_SECRET_KEY),
+    )
+
+
 @pytest.fixture(scope="session")
 def engine_factory() -> Callable[[str], AsyncEngine]:
-    """The kit's engines plus the app's own SQLite functions (Unicode-aware lower())."""
+    """Production's own engines (`app.core.db.create_engine`) on the test's database: the
+    isolation level, pool, SQLite recipe and functions the app runs with are the ones the tests
+    run with (issue 21; docs/wiring.md)."""
 
     def make(url: str) -> AsyncEngine:
-        engine = make_engine(url)
-        if engine.dialect.name == "sqlite":
-            add_sqlite_functions(engine)
-        return engine
+        return create_engine(engine_settings(url))
 
     return make
 
