@@ -2,7 +2,8 @@
 (tests/support/host.py), data fixtures (data.py), login-limit fixtures (limits.py) and fakes
 of outbound services (fakes.py), WebSocket helpers (websockets.py),
 upload helpers (uploads.py), the garbage collector put back after each test (collector.py), live
-uvicorn servers for the resilience layer (live_server.py)."""
+uvicorn servers for the resilience layer (live_server.py), the production layer's deployed app
+(production.py)."""
 
 pytest_plugins = [
     "tests.fixtures.database",
@@ -25,4 +26,5 @@ pytest_plugins = [
     "tests.support.hypothesis_profiles",
     "tests.support.collector",
     "tests.support.live_server",
+    "tests.support.production",
 ]
