@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.fixtures.mail",
     "tests.fixtures.loops",
     "tests.fixtures.live",
+    "tests.fixtures.scoped",
     "tests.support.host",
     "tests.support.data",
     "tests.support.limits",
