@@ -6,9 +6,11 @@ from decimal import Decimal
 import httpx
 import pytest
 from dirty_equals import IsStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.books.models import Book
 from tests.support.data import CreateBook, CreateUser
-from tests.support.payloads.books import book_public, create_books
+from tests.support.payloads.books import book_public, create_books, persisted_books
 
 
 class TestListBooks:
@@ -206,6 +208,23 @@ SORTABLE = [
 ]
 
 
+@pytest.fixture(scope="class")
+async def sortable_books(class_db: AsyncSession) -> list[Book]:
+    """The SORTABLE books, built once for the class that sorts them (tests.fixtures.scoped)."""
+    return await persisted_books(
+        class_db,
+        (
+            {
+                "title": title,
+                "price": Decimal(price),
+                "created_at": datetime(year, 6, 1, tzinfo=UTC),
+                "updated_at": datetime(year, 6, 1, tzinfo=UTC),
+            }
+            for title, price, year in SORTABLE
+        ),
+    )
+
+
 class TestSortBooks:
     @pytest.mark.parametrize(
         ("sort", "expected"),
@@ -221,27 +240,12 @@ class TestSortBooks:
     async def test_sort_orders_by_key_then_id(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
-        create_book: CreateBook,
+        sortable_books: list[Book],
         sort: str,
         expected: list[int],
     ) -> None:
-        books = await create_books(
-            create_user,
-            create_book,
-            (
-                {
-                    "title": title,
-                    "price": Decimal(price),
-                    "created_at": datetime(year, 6, 1, tzinfo=UTC),
-                    "updated_at": datetime(year, 6, 1, tzinfo=UTC),
-                }
-                for title, price, year in SORTABLE
-            ),
-        )
-
         response = await client.get("/books", params={"sort": sort})
 
         assert response.status_code == 200, response.text
-        assert response.json() == [book_public(books[index]) for index in expected]
+        assert response.json() == [book_public(sortable_books[index]) for index in expected]
         assert response.headers["X-Total-Count"] == "4"

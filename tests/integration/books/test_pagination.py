@@ -3,16 +3,20 @@
 import httpx
 import pytest
 from dirty_equals import IsStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
 from tests.support.data import CreateBook, CreateUser
-from tests.support.payloads.books import book_public, create_books
+from tests.support.payloads.books import book_public, create_books, persisted_books
 
 BOOKS = "/books"
 
 
-async def five_books(create_user: CreateUser, create_book: CreateBook) -> list[Book]:
-    return await create_books(create_user, create_book, [{}] * 5)
+@pytest.fixture(scope="module")
+async def five_books(module_db: AsyncSession) -> list[Book]:
+    """Five books of one owner, built once for the module and read by every test using them
+    (tests.fixtures.scoped); each test's own writes are still rolled back after it."""
+    return await persisted_books(module_db, [{}] * 5)
 
 
 class TestPaging:
@@ -30,17 +34,14 @@ class TestPaging:
     async def test_skip_and_limit_select_a_window(
         self,
         client: httpx.AsyncClient,
-        create_user: CreateUser,
-        create_book: CreateBook,
+        five_books: list[Book],
         params: dict[str, str],
         window: slice,
     ) -> None:
-        books = await five_books(create_user, create_book)
-
         response = await client.get("/books", params=params)
 
         assert response.status_code == 200, response.text
-        assert response.json() == [book_public(book) for book in books[window]]
+        assert response.json() == [book_public(book) for book in five_books[window]]
         assert response.headers["X-Total-Count"] == "5"
 
     async def test_default_limit_is_20(
@@ -110,16 +111,10 @@ class TestLinkHeader:
             ),
         ],
     )
+    @pytest.mark.usefixtures("five_books")
     async def test_link_names_the_neighbours_that_exist(
-        self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        create_book: CreateBook,
-        query: str,
-        link: str,
+        self, client: httpx.AsyncClient, query: str, link: str
     ) -> None:
-        await five_books(create_user, create_book)
-
         response = await client.get(f"/books?{query}")
 
         assert response.status_code == 200, response.text
@@ -161,18 +156,12 @@ class TestLinkHeader:
         ],
     )
     async def test_single_page_has_no_link(
-        self,
-        client: httpx.AsyncClient,
-        create_user: CreateUser,
-        create_book: CreateBook,
-        query: str,
+        self, client: httpx.AsyncClient, five_books: list[Book], query: str
     ) -> None:
-        books = await five_books(create_user, create_book)
-
         response = await client.get(f"/books?{query}")
 
         assert response.status_code == 200, response.text
-        assert response.json() == [book_public(book) for book in books]
+        assert response.json() == [book_public(book) for book in five_books]
         assert response.headers["X-Total-Count"] == "5"
         assert "Link" not in response.headers
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
 from app.users.models import User
+from tests.factories import BookFactory, UserFactory, persist
 from tests.support.data import CreateBook, CreateUser
 
 # Dune, first Ace paperback: a real ISBN-13 with a right check digit.
@@ -80,6 +81,14 @@ async def create_books(
     """
     owner = await create_user()
     return [await create_book(owner=owner, **fields) for fields in rows]
+
+
+async def persisted_books(session: AsyncSession, rows: Iterable[dict[str, Any]]) -> list[Book]:
+    """`create_books` on any session: the one a module's or class's data is built with
+    (`module_db`, `class_db`: tests.fixtures.scoped), whose fixtures cannot ask for the
+    function-scoped `create_user` and `create_book`."""
+    owner = await persist(session, UserFactory)
+    return [await persist(session, BookFactory, owner_id=owner.id, **fields) for fields in rows]
 
 
 async def owned_book(create_book: CreateBook, owner: User, **fields: Any) -> Book:
