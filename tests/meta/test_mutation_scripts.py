@@ -2,6 +2,7 @@
 join into, the gate's reading of mutmut's verdicts and the equivalents list, and the mapping from
 a git diff to the mutmut names of the functions it touches."""
 
+import fnmatch
 import importlib.util
 import json
 import os
@@ -200,6 +201,15 @@ class TestChangedFunctions:
         diff = load("mutation_diff")
 
         assert diff.touched_globs({Path("app/books/shelf.py"): lines}) == globs
+
+    def test_mutmut_runs_a_glob_that_also_matches_the_function_name(self) -> None:
+        # mutmut picks the clean run's tests by matching the glob against function names.
+        diff = load("mutation_diff")
+
+        run = diff.run_glob("app.books.isbn.x_normalise_isbn__mutmut_*")
+        assert run == "app.books.isbn.x_normalise_isbn*"
+        assert fnmatch.fnmatchcase("app.books.isbn.x_normalise_isbn", run)
+        assert fnmatch.fnmatchcase("app.books.isbn.x_normalise_isbn__mutmut_3", run)
 
     def test_an_init_module_is_named_after_its_package(self) -> None:
         diff = load("mutation_diff")
