@@ -12,7 +12,7 @@ from sqlalchemy import URL, make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.migrations import ALEMBIC_INI
-from tests.fixtures.database import PostgresDatabases
+from tests.fixtures.database import PostgresDatabases, kept_template_name, reuse_settings
 from tests.meta.support import outside_connection
 
 
@@ -56,14 +56,22 @@ def test_database_url_is_this_workers_own(
     assert url.database != base.database
 
 
-async def test_worker_database_is_migrated_to_head_like_its_template(database_url: str) -> None:
-    """On PostgreSQL the worker's database is cloned from a template of the same run."""
+async def test_worker_database_is_migrated_to_head_like_its_template(
+    database_url: str, base_database_url: str, request: pytest.FixtureRequest
+) -> None:
+    """On PostgreSQL the worker's database is cloned from a template of the same run (under
+    --reuse-db, from the template kept for the schema's hash)."""
     url = make_url(database_url)
     versions = {"worker": await alembic_versions(database_url)}
     expected = {"worker": [head_revision()]}
     if url.get_backend_name() == "postgresql":
         assert url.database is not None
-        template = url.database.rsplit("_", 1)[0] + "_tpl"
+        reuse = reuse_settings(request)
+        template = (
+            url.database.rsplit("_", 1)[0] + "_tpl"
+            if reuse is None
+            else kept_template_name(make_url(base_database_url), reuse)
+        )
         template_url = url.set(database=template).render_as_string(hide_password=False)
         versions["template"] = await alembic_versions(template_url)
         expected["template"] = [head_revision()]

@@ -49,6 +49,18 @@ def engine_settings(database_url: str) -> Settings:
     )
 
 
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def schema_sources() -> list[Path]:
+    """What the migrated schema is made from: `--reuse-db` keeps the template while these
+    files' contents are unchanged (tests.fixtures.reuse)."""
+    alembic = PROJECT / "alembic"
+    models = sorted((PROJECT / "app").glob("**/models.py"))
+    return [alembic / "env.py", alembic / "versions", *models]
+
+
 @pytest.fixture(scope="session")
 def engine_factory() -> Callable[[str], AsyncEngine]:
     """Production's own engines (`app.core.db.create_engine`) on the test's database: the
