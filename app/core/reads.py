@@ -137,6 +137,10 @@ class ReadConnection:
     async def close(self) -> None:
         """Gives back what this connection checked out; a session's connection stays its own."""
         if self._pooled is not None:
+            if self._driver is not None and self._driver.is_closed():
+                # The server dropped it (a restart, a failover): given back as it is, it would
+                # fail every later read that checks it out (tests/production, issue 21).
+                await greenlet_spawn(self._pooled.invalidate)
             await greenlet_spawn(self._pooled.close)
         if self._opened is not None:
             await self._opened.close()
