@@ -81,6 +81,21 @@ throughput:  ## wrk on loopback: constant, raw asyncpg, GET /books/{id}, GET /bo
 benchmark-register:  ## one worker's peak memory under 40 registrations at once (production Argon2)
 	$(UV_RUN) python -m tests.benchmarks.register_burst $(REGISTER_BURST_ARGS)
 
+# The production layer alone (issue 21, docs/testing.md): tests/production on SQLite, then on
+# PostgreSQL adding to the same data (--cov-append), in a data file of its own so the suite's
+# coverage is left alone; scripts/production_coverage.py lists the lines of app/ it reached and
+# fails when a line of the wiring modules (db, reads, main, every dependencies.py) was not.
+PRODUCTION_COVERAGE = COVERAGE_FILE=reports/.coverage-production
+PRODUCTION_COV = --cov=app --cov-report= --cov-fail-under=0
+.PHONY: coverage-production
+coverage-production:  ## the production layer alone under coverage, SQLite + PostgreSQL: the lines of app/ it reaches; fails unless it reaches every line of the wiring modules
+	mkdir -p reports
+	rm -f reports/.coverage-production reports/.coverage-production.*
+	$(PRODUCTION_COVERAGE) $(UV_RUN) pytest -n 2 tests/production $(PRODUCTION_COV) $(PYTEST_ARGS)
+	$(PRODUCTION_COVERAGE) DATABASE_URL=$(POSTGRES_URL) $(UV_RUN) pytest -n 2 tests/production \
+		$(PRODUCTION_COV) --cov-append $(PYTEST_ARGS)
+	$(PRODUCTION_COVERAGE) $(UV_RUN) python scripts/production_coverage.py
+
 # --- CI pipeline targets (issue 8, docs/ci.md): the GitHub workflows run only these. ---
 .PHONY: test-unit coverage-ci test-property-contract contract-live docker-build docker-test \
 	ci-gate mutation mutation-shard mutation-report mutation-diff audit

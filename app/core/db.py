@@ -50,12 +50,12 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
+        if value.tzinfo is None:  # not in production: a caller's mistake, refused
             raise ValueError("naive datetime given for a UTC column")
         return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
+        if value is None:  # not in production: no query of the app reads a NULL timestamp
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -162,7 +162,7 @@ async def read_only(session: AsyncSession) -> AsyncIterator[AsyncSession]:
     not rolled back, so the objects read stay loaded (`expire_on_commit=False`). When the session
     is already in a transaction, the block joins it and leaves it open: its owner ends it.
     """
-    if session.in_transaction():
+    if session.in_transaction():  # not in production: the tests' session is always in one
         yield session
         return
     await session.connection(execution_options={READ_ONLY: True})

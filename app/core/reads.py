@@ -97,11 +97,11 @@ class ReadConnection:
         engine: AsyncEngine | None = None,
         on_driver_statement: DriverStatementHook | None = None,
     ) -> None:
-        if session is not None:
+        if session is not None:  # not in production: the tests' read path
             self._driver_name = session.get_bind().dialect.driver
         elif engine is not None:
             self._driver_name = engine.dialect.driver
-        else:
+        else:  # not in production: a caller's mistake, refused
             raise TypeError(NEEDS_ONE)
         self._session = session
         self._engine = engine
@@ -117,12 +117,12 @@ class ReadConnection:
         if self._opened is not None:
             return self._opened
         on_asyncpg = isinstance(statement, Prebuilt) and self._driver_name == "asyncpg"
-        if self._session is not None:
+        if self._session is not None:  # not in production: the tests' read path
             if on_asyncpg:
                 self._driver = await _driver_in_transaction(self._session)
                 return self._driver
             return self._session
-        if self._engine is None:
+        if self._engine is None:  # not in production: a caller's mistake, refused
             raise TypeError(NEEDS_ONE)
         if on_asyncpg:
             # The pool's connection itself, no `Connection` around it: one greenlet switch to
@@ -148,7 +148,7 @@ class ReadConnection:
     async def _on_driver(
         self, method: Callable[..., Awaitable[Any]], statement: Statement, params: Params
     ) -> Any:
-        if self._on_driver_statement is not None:
+        if self._on_driver_statement is not None:  # not in production: the tests' hook
             self._on_driver_statement(*_driver_sql(statement, params))
         return await on_driver(method, statement, params)
 
@@ -174,7 +174,7 @@ class ReadConnection:
         return (await target.execute(_sqlalchemy(statement), params)).scalar_one()
 
 
-async def _driver_in_transaction(session: AsyncSession) -> Any:
+async def _driver_in_transaction(session: AsyncSession) -> Any:  # not in production: tests
     """The asyncpg connection under the session's, in its transaction, its pending rows flushed
     (what `execute` would have autoflushed)."""
     await session.flush()
@@ -235,14 +235,14 @@ class Reads:
         engine: AsyncEngine | None = None,
         on_driver_statement: DriverStatementHook | None = None,
     ) -> None:
-        if (session is None) == (engine is None):
+        if (session is None) == (engine is None):  # not in production: a caller's mistake
             raise TypeError("Reads runs on a session or on an engine: give exactly one")
         self._session = session
         self._engine = engine
         self._on_driver_statement = on_driver_statement
 
     @classmethod
-    def on_session(
+    def on_session(  # not in production: the tests' read path
         cls, session: AsyncSession, *, on_driver_statement: DriverStatementHook | None = None
     ) -> "Reads":
         """`on_driver_statement` sees each statement that skips SQLAlchemy (see module doc)."""
