@@ -6,6 +6,8 @@ uvicorn servers for the resilience layer (live_server.py), the production layer'
 (production.py)."""
 
 pytest_plugins = [
+    # First: its checks run after every other function-scoped fixture is torn down.
+    "tests.fixtures.leaks",
     "tests.fixtures.database",
     "tests.fixtures.app",
     "tests.fixtures.auth",

@@ -212,6 +212,7 @@ from shop import main
 from shop.models import SEED_ITEMS, Item
 
 pytest_plugins = [
+    "tests.fixtures.leaks",
     "tests.fixtures.database",
     "tests.fixtures.app",
     "tests.fixtures.committed",

@@ -125,6 +125,7 @@ import notes
 # Import nothing from tests.fixtures here: a module imported before pytest_plugins loads it
 # escapes assertion rewriting (PytestAssertRewriteWarning, an error under filterwarnings=error).
 pytest_plugins = [
+    "tests.fixtures.leaks",  # first: it looks after every other fixture is torn down
     "tests.fixtures.database",
     "tests.fixtures.app",
     "tests.fixtures.auth",
@@ -382,6 +383,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sql_app import main
 
 pytest_plugins = [
+    "sql_app.tests.fixtures.leaks",
     "sql_app.tests.fixtures.database",
     "sql_app.tests.fixtures.app",
     "sql_app.tests.fixtures.committed",

@@ -117,6 +117,7 @@ from sqlalchemy import create_engine
 import sync_notes
 
 pytest_plugins = [
+    "tests.fixtures.leaks",
     "tests.fixtures.database",
     "tests.fixtures.app",
     "tests.fixtures.auth",

@@ -130,7 +130,7 @@ async def test_the_kit_copied_into_a_notes_project_passes_its_tests_there(
     summaries = SUMMARY.findall(result.stdout)
     assert (result.returncode, summaries[-1:]) == (1, ["11 passed, 1 error"]), output
     assert "ERROR at teardown of test_leaves_an_override_on_the_module_app" in output, output
-    assert "Failed: dependency_overrides leaked on 'Notes'" in output, output
+    assert "- dependency_overrides leaked on 'Notes'" in output, output
 
     urls = {path.name: path.read_text() for path in sorted(worker_log.iterdir())}
     assert sorted(urls) == ["gw0", "gw1"], output
@@ -176,7 +176,7 @@ async def test_the_kit_serves_a_tutorial_shaped_project_through_the_readmes_reci
         "UsageError: app_factory() returned 'Tutorial notes' with dependency_overrides already "
         "set (get_db -> override_get_db): they were set before this test started",
         f"the recipe 'A module-level app' in {readme}",
-        "Failed: dependency_overrides leaked on 'Tutorial notes'",
+        "- dependency_overrides leaked on 'Tutorial notes'",
         "it had overrides before this test started (get_db -> override_get_db)",
         "UsageError: sync_client needs Starlette's TestClient, which needs httpx2",
     ):

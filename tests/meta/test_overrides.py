@@ -1,6 +1,6 @@
 """Dependency overrides never outlive the test that made them.
 
-The leak guard and the `override` fixture's teardown act after a test has finished, which no
+The leak detector and the `override` fixture's teardown act after a test has finished, which no
 assertion inside that test can see; so those proofs run a small inner test file through
 `pytester`, with this project's own pytest.ini and root conftest (the same wiring).
 What happens inside a test is checked directly on `app` and on `Overrides`.
@@ -199,7 +199,9 @@ def test_leak_guard_fails_a_test_that_leaves_an_override_on_a_guarded_app(
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_sets_an_override_on_the_module_app_and_leaves_it*",
-            "*Failed: dependency_overrides leaked on 'Bookstore API': {(<function get_settings*",
+            "Leak detector (tests.fixtures.leaks): "
+            "test_leaking.py::test_sets_an_override_on_the_module_app_and_leaves_it left behind:",
+            "- dependency_overrides leaked on 'Bookstore API': {(<function get_settings*",
         ]
     )
     assert main.app.dependency_overrides == {}

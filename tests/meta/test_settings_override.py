@@ -1,6 +1,6 @@
 """`settings_override` (tests/fixtures/settings.py, issue 18) reaches what a request reads, both
 through `get_settings` and on `app.state`, validates what it installs, and is undone after the
-test; the leak guard fails a test that leaves a guarded app's settings replaced or changed.
+test; the leak detector fails a test that leaves a guarded app's settings replaced or changed.
 
 What happens after a test (teardown, the guard) runs in an inner pytest run with this project's
 pytest.ini and root conftest, as tests/meta/test_overrides.py does for dependency overrides.
@@ -153,10 +153,14 @@ def test_settings_are_undone_after_the_test_and_a_leak_on_a_guarded_app_fails(
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_replaces_the_module_apps_settings*",
-            "settings leaked: app.state.settings of 'Bookstore API' replaced. Use "
+            "Leak detector (tests.fixtures.leaks): "
+            "test_leaking.py::test_replaces_the_module_apps_settings left behind:",
+            "- settings leaked: app.state.settings of 'Bookstore API' replaced. Use "
             "settings_override(...), which puts them back after the test*",
             "*ERROR at teardown of test_changes_the_module_apps_settings_in_place*",
-            "settings leaked: log_level changed in place on 'Bookstore API'*",
+            "Leak detector (tests.fixtures.leaks): "
+            "test_leaking.py::test_changes_the_module_apps_settings_in_place left behind:",
+            "- settings leaked: log_level changed in place on 'Bookstore API'*",
             "*ERROR at setup of test_asks_for_settings_override*",
             "E * pytest.UsageError: settings_override needs the fixture settings_access: return "
             "SettingsAccess(state_attribute=..., dependency=...) saying where your app reads*",
