@@ -1,6 +1,7 @@
 """WebSockets on the app as deployed (issue 21): a write made over HTTP reaches a socket through
 the event bus the settings build (Redis pub/sub), and the chat room the app keeps echoes."""
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
@@ -11,7 +12,7 @@ from websockets.typing import Subprotocol
 
 from app.core.events import RedisEventBus
 from app.core.security import TokenType, create_token
-from tests.support.eventually import eventually
+from tests.support.eventually import DEADLINE_SECONDS, eventually
 from tests.support.host import bearer_headers
 from tests.support.payloads.books import DUNE
 from tests.support.production import Deployed, committed_user
@@ -42,7 +43,8 @@ async def test_a_book_created_over_http_reaches_a_websocket_through_redis(
         created = await deployed_client.post(
             "/books", json=DUNE, headers=bearer_headers(deployed.settings, owner)
         )
-        event = json.loads(await websocket.recv())
+        async with asyncio.timeout(DEADLINE_SECONDS):  # bounds a hang only
+            event = json.loads(await websocket.recv())
 
     assert isinstance(bus, RedisEventBus)
     assert created.status_code == 201, created.text
@@ -53,7 +55,10 @@ async def test_a_book_created_over_http_reaches_a_websocket_through_redis(
 
 
 async def test_a_chat_message_is_echoed(deployed: Deployed) -> None:
-    async with connect(websocket_url(deployed, "/ws/ann")) as websocket:
+    async with (
+        connect(websocket_url(deployed, "/ws/ann")) as websocket,
+        asyncio.timeout(DEADLINE_SECONDS),  # bounds a hang only
+    ):
         welcome = json.loads(await websocket.recv())
         await websocket.send("hello")
         echoed = json.loads(await websocket.recv())
