@@ -327,7 +327,7 @@ class TestCoverageWithPytestCov:
             for step in steps
             if step.get("uses", "").startswith("actions/upload-artifact@")
         }
-        assert runs == ["make coverage-ci"]
+        assert runs == ["make coverage-ci", "make coverage-production"]
         assert uploads["coverage-html"]["if"] == "always()"
         assert uploads["coverage-html"]["with"]["path"] == "reports/htmlcov/"
         assert uploads["test-reports"]["with"]["path"].split() == [
