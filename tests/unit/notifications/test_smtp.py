@@ -71,15 +71,34 @@ class TestSmtpTarget:
         assert "secret" not in str(raised.value)
 
 
-def test_with_smtp_url_the_app_sends_over_smtp() -> None:
+async def test_with_smtp_url_the_app_sends_over_smtp_to_that_server(
+    mocker: MockerFixture,
+) -> None:
+    send = mocker.patch("aiosmtplib.send", autospec=True)
     settings = Settings(
         _env_file=None,
         environment=Environment.TEST,
-        smtp_url=SecretStr("smtps://mail.example.com"),
+        smtp_url=SecretStr("smtps://u:pw@mail.example.com:2465"),
         mail_from="shop@example.com",
+        smtp_timeout_seconds=4.5,
     )
 
-    assert isinstance(build_mailer(settings), SmtpMailer)
+    mailer = build_mailer(settings)
+    await mailer.send(MAIL)
+
+    # The URL's server, the sender and the timeout all reach the send (mutation testing found
+    # an isinstance check alone blind to each of them being dropped).
+    assert isinstance(mailer, SmtpMailer)
+    send.assert_awaited_once_with(
+        mocker.ANY,
+        hostname="mail.example.com",
+        port=2465,
+        username="u",
+        password="pw",
+        use_tls=True,
+        timeout=4.5,
+    )
+    assert send.call_args.args[0]["From"] == "shop@example.com"
 
 
 async def test_send_passes_the_message_target_and_timeout_to_aiosmtplib(
