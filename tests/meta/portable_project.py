@@ -131,6 +131,13 @@ pytest_plugins = [
     "tests.fixtures.auth",
     "tests.fixtures.committed",
     "tests.fixtures.hypothesis",  # needs Hypothesis: drop it if you do not use it
+    "tests.fixtures.queries",
+    "tests.fixtures.blocker",
+    "tests.fixtures.settings",
+    "tests.fixtures.mail",
+    "tests.fixtures.loops",
+    "tests.fixtures.live",  # needs uvicorn: drop it if you do not use it
+    "tests.fixtures.scoped",
 ]
 
 
@@ -279,6 +286,54 @@ def test_every_example_starts_from_no_notes(portal_examples: PortalExamples) -> 
     each_example()
 '''
 
+TEST_KIT_PLUGINS = '''\
+"""The kit's other plugins at work here: a query budget, and data built once for the module."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notes import Note
+
+
+@pytest.fixture(scope="module")
+async def module_note(module_db: AsyncSession) -> Note:
+    note = Note(text="for the whole module", author="kit")
+    module_db.add(note)
+    await module_db.flush()
+    return note
+
+
+async def test_listing_the_notes_is_one_select(
+    client: AsyncClient, module_note: Note, assert_num_queries: Callable[..., Any]
+) -> None:
+    # The SAVEPOINT the app's session opens inside the test's transaction, then the SELECT.
+    with assert_num_queries(2):
+        listed = await client.get("/notes")
+
+    expected = [{"id": module_note.id, "text": "for the whole module", "author": "kit"}]
+    assert listed.json() == expected
+
+
+async def test_a_tests_own_note_is_gone_before_the_next_test(
+    client: AsyncClient, module_note: Note
+) -> None:
+    created = await client.post("/notes", json={"text": "this test's"})
+    assert created.status_code == 201, created.text
+
+    listed = await client.get("/notes")
+    assert [note["text"] for note in listed.json()] == ["for the whole module", "this test's"]
+
+
+async def test_the_module_note_is_alone_again(client: AsyncClient, module_note: Note) -> None:
+    listed = await client.get("/notes")
+    assert [note["text"] for note in listed.json()] == ["for the whole module"]
+'''
+
+
 FILES = {
     "pytest.ini": PYTEST_INI,
     "notes/__init__.py": NOTES_APP,
@@ -288,6 +343,7 @@ FILES = {
     "tests/test_notes.py": TEST_NOTES,
     "tests/test_overrides.py": TEST_OVERRIDES,
     "tests/test_examples.py": TEST_EXAMPLES,
+    "tests/test_kit_plugins.py": TEST_KIT_PLUGINS,
 }
 
 

@@ -128,7 +128,7 @@ async def test_the_kit_copied_into_a_notes_project_passes_its_tests_there(
 
     output = result.stdout + result.stderr
     summaries = SUMMARY.findall(result.stdout)
-    assert (result.returncode, summaries[-1:]) == (1, ["11 passed, 1 error"]), output
+    assert (result.returncode, summaries[-1:]) == (1, ["14 passed, 1 error"]), output
     assert "ERROR at teardown of test_leaves_an_override_on_the_module_app" in output, output
     assert "- dependency_overrides leaked on 'Notes'" in output, output
 
