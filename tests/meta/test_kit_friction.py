@@ -18,12 +18,13 @@ from sqlalchemy.pool import NullPool
 from app.books.models import Book
 from app.users.models import User
 from tests.factories import BookFactory, UserFactory
-from tests.fixtures import database as kit_database
+from tests.fixtures import worker_databases
 from tests.fixtures.committed import empty_tables
-from tests.fixtures.database import PostgresDatabases, kit_database_url, make_engine
+from tests.fixtures.database import kit_database_url, make_engine
 from tests.fixtures.errors import KNOWN_ERRORS, explain
 from tests.fixtures.makers import KitSessionmaker, checked_yields
 from tests.fixtures.migrations import alembic_upgrade_head
+from tests.fixtures.worker_databases import PostgresDatabases
 from tests.meta.support import outside_connection, run_inner, wire_inner_run
 from tests.meta.test_docs import fenced_blocks
 
@@ -233,7 +234,7 @@ async def test_a_schema_step_leaving_a_connection_on_the_template_is_named(
     base = base.set(database="meta_busy")
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")
     monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)
-    monkeypatch.setattr(kit_database, "TEMPLATE_IDLE_CHECKS", 1)
+    monkeypatch.setattr(worker_databases, "TEMPLATE_IDLE_CHECKS", 1)
     left_open: list[AsyncConnection] = []
 
     async def setup_that_leaves_a_connection(url: str) -> None:

@@ -12,7 +12,8 @@ from sqlalchemy import URL, make_url, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.migrations import ALEMBIC_INI
-from tests.fixtures.database import PostgresDatabases, kept_template_name, reuse_settings
+from tests.fixtures.database import reuse_settings
+from tests.fixtures.worker_databases import PostgresDatabases, kept_template_name
 from tests.meta.support import outside_connection
 
 

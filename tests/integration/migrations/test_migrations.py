@@ -20,7 +20,8 @@ from sqlalchemy.pool import NullPool
 
 from app.migrations import ALEMBIC_INI, downgrade_to_base, upgrade_to_head
 from app.models import Base
-from tests.fixtures.database import EngineFactory, worker_name
+from tests.fixtures.database import EngineFactory
+from tests.fixtures.worker_databases import worker_name
 
 
 def _drift(connection: Connection) -> list[object]:
