@@ -2,13 +2,14 @@
 detect-test-pollution bisects the collected order and names the test that pollutes the failing
 one. What the leak detector cannot see (a module global, a cache) is what it is for.
 
-A generated project with this project's pytest.ini and root conftest (the kit, the detector and
-every plugin the suite loads): one test fills a module-level cache, another fails only after
+A generated project with this project's pytest.ini and the root conftest's kit plugins (the
+detector among them): one test fills a module-level cache, another fails only after
 it, three more are innocent. The command, as tests/fixtures/README.md prints it, names the
 polluter.
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +57,16 @@ VICTIM_ID = "test_victim.py::test_starts_with_an_empty_cache"
 COMMAND = Path(sys.executable).with_name("detect-test-pollution")
 
 
+def kit_only_conftest() -> str:
+    """The root conftest's kit plugins (the detector first), without this project's own: each
+    of the command's pytest runs then starts without importing the bookstore app."""
+    root = (ROOT / "tests" / "conftest.py").read_text()
+    plugins = re.search(r"^pytest_plugins = \[\n(.*?)^\]", root, re.MULTILINE | re.DOTALL)
+    assert plugins is not None, "tests/conftest.py lists its plugins in pytest_plugins"
+    kit = [line for line in plugins[1].splitlines() if '"tests.fixtures.' in line]
+    return "pytest_plugins = [\n" + "\n".join(kit) + "\n]\n"
+
+
 def _environment() -> dict[str, str]:
     """This project importable, a SQLite database of the run's own, no xdist worker's name."""
     env = {
@@ -71,7 +82,7 @@ def test_detect_test_pollution_names_the_test_that_pollutes_the_failing_one(
     pytester: pytest.Pytester,
 ) -> None:
     pytester.makeini((ROOT / "pytest.ini").read_text())
-    pytester.makeconftest((ROOT / "tests" / "conftest.py").read_text())
+    pytester.makeconftest(kit_only_conftest())
     pytester.makepyfile(
         pollution=POLLUTION, test_polluter=POLLUTER, test_victim=VICTIM, test_innocent=INNOCENT
     )
