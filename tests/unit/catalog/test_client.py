@@ -286,3 +286,24 @@ class TestTimeoutsAndBrokenExchanges:
 def test_a_catalogue_url_that_is_not_http_is_refused_at_start_up(url: str) -> None:
     with pytest.raises(ValidationError, match="expected an http\\(s\\) URL with a host"):
         Settings(_env_file=None, environment=Environment.TEST, catalog_url=url)
+
+
+def test_the_policy_takes_every_catalogue_setting() -> None:
+    # Mutation testing: a policy built with the timeout dropped, or "X" stripped from the URL
+    # with the "/", passed every test that only used the defaults (docs/mutation.md).
+    settings = Settings(
+        _env_file=None,
+        environment=Environment.TEST,
+        catalog_url="http://catalog.test/BOX/",
+        catalog_connect_timeout_seconds=1.5,
+        catalog_read_timeout_seconds=3.5,
+        catalog_retries=4,
+        catalog_retry_backoff_seconds=0.25,
+    )
+
+    assert CatalogPolicy.from_settings(settings) == CatalogPolicy(
+        base_url="http://catalog.test/BOX",
+        timeout=httpx.Timeout(3.5, connect=1.5),
+        retries=4,
+        backoff_seconds=0.25,
+    )
