@@ -4,16 +4,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from fastapi import FastAPI
 from sqlalchemy import Connection, delete, func, inspect, select, table
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.users.models import User
-from tests.fixtures.app import BASE_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,18 +23,6 @@ async def outside_connection(database_url: str) -> AsyncIterator[AsyncConnection
             yield connection
     finally:
         await engine.dispose()
-
-
-@asynccontextmanager
-async def started_client(application: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """An httpx client on `application` with its lifespan running, whatever its overrides."""
-    async with (
-        LifespanManager(application) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
-        ) as client,
-    ):
-        yield client
 
 
 async def committed_emails(database_url: str) -> list[str]:

@@ -24,8 +24,9 @@ from app.core.config import Settings
 from app.core.db import get_session
 from app.main import create_app
 from tests.factories import BookFactory, UserFactory, persist
+from tests.fixtures.app import started_client
 from tests.fixtures.database import rolled_back_session
-from tests.meta.support import outside_connection, started_client
+from tests.meta.support import outside_connection
 from tests.support.data import CreateBook
 from tests.support.host import unreachable_database_error
 from tests.support.payloads.books import book_public

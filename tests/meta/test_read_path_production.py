@@ -17,7 +17,7 @@ from app.core.config import Settings
 from app.core.db import get_session
 from app.main import create_app
 from tests.factories import BookFactory, UserFactory, persist
-from tests.meta.support import started_client
+from tests.fixtures.app import started_client
 from tests.support.payloads.books import book_public
 
 

@@ -25,7 +25,6 @@ from uuid import uuid4
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import select
@@ -38,11 +37,11 @@ from app.models import Base
 from app.users.models import User
 from tests.factories import BookFactory, UserFactory, persist
 from tests.fixtures.app import (
-    BASE_URL,
     AppFactory,
     DatabaseOverrides,
     install_database_overrides,
     new_app,
+    started_client,
 )
 from tests.fixtures.database import rolled_back_session
 from tests.fixtures.live import serving
@@ -201,12 +200,7 @@ def rolled_back_client(
             application = new_app(app_factory)
             install_database_overrides(application, database_overrides(sessions))
             try:
-                async with (
-                    LifespanManager(application) as manager,
-                    httpx.AsyncClient(
-                        transport=httpx.ASGITransport(app=manager.app), base_url=BASE_URL
-                    ) as client,
-                ):
+                async with started_client(application) as client:
                     yield client
             finally:
                 application.dependency_overrides.clear()
