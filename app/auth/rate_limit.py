@@ -7,6 +7,8 @@ minutes" means exactly that at any moment, with no burst at a fixed window's edg
 read by this process (so one clock, the app's, decides on both storages).
 """
 
+import asyncio
+import contextlib
 import math
 import time
 from typing import Annotated, cast
@@ -66,6 +68,16 @@ async def _remove_newest(storage: Storage, key: str) -> None:
         raise TypeError(f"no way to give a login attempt back on {type(storage).__name__}")
 
 
+async def _stop_expiry(storage: MemoryStorage) -> None:
+    """Ends the expiry pass the memory storage starts after its hits (a task of its own, which
+    hops to a thread), so no task of the app outlives its lifespan."""
+    expiry = storage.timer
+    if expiry is not None and not expiry.done():
+        expiry.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await expiry
+
+
 class _MovingWindows:
     """Moving windows on one storage: what both limiters share."""
 
@@ -84,10 +96,13 @@ class _MovingWindows:
         return max(1, math.floor(stats.reset_time - time.time()) + 1)
 
     async def close(self) -> None:
-        """Releases the storage (a Redis connection pool); safe to call twice."""
+        """Releases the storage (a Redis connection pool, or memory's expiry pass); safe to
+        call twice."""
         if self._closed:
             return
         self._closed = True
+        if isinstance(self.storage, MemoryStorage):
+            await _stop_expiry(self.storage)
         if isinstance(self.storage, RedisStorage) and isinstance(
             bridge := self.storage.bridge, RedispyBridge
         ):

@@ -1,10 +1,12 @@
-"""The client key (peer or trusted proxy's X-Forwarded-For), the 429 errors and limit settings."""
+"""The client key (peer or trusted proxy's X-Forwarded-For), the 429 errors, limit settings and
+closing a limiter."""
 
 import pytest
+from limits.aio.storage import MemoryStorage
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from app.auth.rate_limit import TooManyLoginAttempts, TooManyRegistrations
+from app.auth.rate_limit import TooManyLoginAttempts, TooManyRegistrations, build_login_limiter
 from app.core.client_address import TrustedProxies
 from app.core.config import Settings
 
@@ -127,3 +129,17 @@ class TestLimitSettings:
     )
     def test_good_limit_is_kept_as_written(self, value: str) -> None:
         assert Settings(_env_file=None, login_rate_limit=value).login_rate_limit == value
+
+
+class TestClose:
+    async def test_the_memory_storages_expiry_pass_ends_with_the_limiter(self) -> None:
+        limiter = build_login_limiter(Settings(_env_file=None, redis_url=None))
+        await limiter.admit("203.0.113.7", "reader@example.com")
+        storage = limiter.storage
+        assert isinstance(storage, MemoryStorage)
+        expiry = storage.timer
+        assert expiry is not None
+
+        await limiter.close()
+
+        assert expiry.done()
