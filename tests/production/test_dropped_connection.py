@@ -2,11 +2,14 @@
 statement it refused, on the app as deployed (issue 21): the request that meets it fails, the
 next ones are served."""
 
+import json
+
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tests.support.logs import captured_log_output
 from tests.support.production import Deployed, committed_book, committed_user
 
 
@@ -58,13 +61,22 @@ async def test_a_statement_the_server_refuses_fails_the_request_and_keeps_the_co
     async with committed_db() as session:
         await session.execute(text("ALTER TABLE books RENAME TO books_moved"))
         await session.commit()
+    json_logs = deployed.settings.model_copy(update={"log_format": "json"})
     try:
-        refused = await deployed_client.get(f"/books/{book.id}")
+        with captured_log_output(json_logs) as output:
+            refused = await deployed_client.get(f"/books/{book.id}")
     finally:
         async with committed_db() as session:
             await session.execute(text("ALTER TABLE books_moved RENAME TO books"))
             await session.commit()
     served = await get_on_a_new_connection(deployed, f"/books/{book.id}")
 
+    crashes = [
+        line["exception"]
+        for line in map(json.loads, output.getvalue().splitlines())
+        if line["event"] == "unhandled_exception"
+    ]
     assert (refused.status_code, refused.json()) == (500, {"detail": "Internal Server Error"})
+    assert len(crashes) == 1
+    assert "\nsqlalchemy.exc.DBAPIError: (asyncpg.exceptions.UndefinedTableError)" in crashes[0]
     assert served == 200
