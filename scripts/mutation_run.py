@@ -1,8 +1,10 @@
 """mutmut over the mutants matching the globs, judged by the whole suite on both databases.
 
-Pass 1 runs `mutmut run GLOB...` on SQLite. Pass 2 reruns only the mutants pass 1 did not
-notice on PostgreSQL (`DATABASE_URL=$POSTGRES_URL`), so the PostgreSQL-only paths (the asyncpg
-read path, row locks) are judged by the tests that reach them there. Each database keeps its own
+Pass 1 runs `mutmut run GLOB...` on SQLite. The mutants it did not notice in functions that
+run only at import time are then judged in a fresh interpreter each
+(`scripts/mutation_import_time.py`). Pass 2 reruns only the mutants still unnoticed on
+PostgreSQL (`DATABASE_URL=$POSTGRES_URL`), so the PostgreSQL-only paths (the asyncpg read path,
+row locks) are judged by the tests that reach them there. Each database keeps its own
 mutmut stats (which tests reach which function), swapped in and out of `mutants/`. Run it under
 mutmut's environment: `uv run --group nightly python scripts/mutation_run.py [GLOB...]`
 (docs/mutation.md).
@@ -14,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mutation_import_time
 from ci_mutation_score import MUTANTS, STATUS_BY_EXIT_CODE, SURVIVED, verdicts
 
 STATS = Path("mutants/mutmut-stats.json")
@@ -57,6 +60,8 @@ def main(globs: list[str]) -> int:
     sqlite_env["HYPOTHESIS_PROFILE"] = "mutation"  # tests/support/hypothesis_profiles.py
     mutmut_run(globs, sqlite_env)
     unnoticed = {m: status for m, status in verdicts(globs).items() if status in SURVIVED}
+    for mutant in mutation_import_time.judge(list(unnoticed), sqlite_env):
+        del unnoticed[mutant]
     postgres_url = os.environ.get("POSTGRES_URL")
     if not unnoticed or not postgres_url:
         print(f"{len(unnoticed)} mutants unnoticed on SQLite; PostgreSQL pass skipped")

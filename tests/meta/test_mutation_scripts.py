@@ -216,3 +216,44 @@ class TestChangedFunctions:
 
         assert diff.module_name(Path("app/books/__init__.py")) == "app.books"
         assert diff.module_name(Path("app/main.py")) == "app.main"
+
+
+class TestImportTime:
+    def test_each_listed_function_exists_and_names_tests_that_exist(self) -> None:
+        import_time = load("mutation_import_time")
+
+        listed = import_time.load(ROOT / "docs" / "mutation-import-time.toml")
+        assert listed
+        for entry in listed:
+            module, _, mangled = entry.function.rpartition(".")
+            source = (ROOT / module.replace(".", "/")).with_suffix(".py").read_text()
+            assert f"def {mangled.removeprefix('x_')}(" in source, entry.function
+            assert [test for test in entry.tests if not (ROOT / test).exists()] == []
+            assert entry.reason.strip()
+
+    def test_a_mutant_is_on_from_the_first_import_and_a_failing_run_kills_it(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        mutants = tmp_path / "mutants"
+        (mutants / "pkg").mkdir(parents=True)
+        (mutants / "pkg" / "__init__.py").write_text(
+            "import os\nBUILT = os.environ.get('MUTANT_UNDER_TEST')\n"
+        )
+        (mutants / "test_built.py").write_text(
+            "import pkg\n\ndef test_built():\n    assert pkg.BUILT != 'pkg.x_f__mutmut_2'\n"
+        )
+        codes = {"pkg.x_f__mutmut_1": 0, "pkg.x_f__mutmut_2": 0, "pkg.x_g__mutmut_1": 0}
+        meta = mutants / "pkg" / "__init__.py.meta"
+        meta.write_text(json.dumps({"exit_code_by_key": codes}))
+        monkeypatch.chdir(tmp_path)
+        import_time = load("mutation_import_time")
+        listed = [import_time.ImportTimeFunction("pkg.x_f", ["test_built.py"], "at import")]
+
+        killed = import_time.judge(sorted(codes), dict(os.environ), listed)
+
+        assert killed == {"pkg.x_f__mutmut_2"}
+        assert json.loads(meta.read_text())["exit_code_by_key"] == {
+            "pkg.x_f__mutmut_1": 0,
+            "pkg.x_f__mutmut_2": 1,
+            "pkg.x_g__mutmut_1": 0,
+        }

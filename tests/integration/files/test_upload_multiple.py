@@ -88,12 +88,13 @@ class TestUploadMultiple:
     @pytest.mark.parametrize(
         ("count", "status"),
         [
+            pytest.param(1, 201, id="one_allowed"),
             pytest.param(10, 201, id="ten_allowed"),
             pytest.param(11, 422, id="eleven_refused"),
         ],
     )
     @pytest.mark.auth("customer")
-    async def test_at_most_ten_files(
+    async def test_one_to_ten_files(
         self,
         auth_client: httpx.AsyncClient,
         settings: Settings,
