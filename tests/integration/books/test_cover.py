@@ -1,14 +1,19 @@
 """PUT and GET /books/{id}/cover: images judged by bytes, replaced cleanly, served with ETags."""
 
 import hashlib
+from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
 from app.core.config import Settings
+from app.files.dependencies import get_storage
+from app.files.storage import LocalFileStorage, SavedFile
+from tests.fixtures.app import Overrides
 from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook
 from tests.support.uploads import TEXT, TINY_GIF, TINY_JPEG, TINY_PDF, TINY_WEBP, tiny_png, tree
@@ -19,6 +24,26 @@ async def _put_cover(client: httpx.AsyncClient, book: Book, content: bytes) -> h
     return await client.put(
         f"/books/{book.id}/cover", files={"file": ("cover.bin", content, "image/png")}
     )
+
+
+class StorageDeletingTheBook:
+    """Local storage whose save, once the file is stored, deletes the book (a racing DELETE)."""
+
+    def __init__(self, directory: str, session: AsyncSession, book_id: int) -> None:
+        self.inner = LocalFileStorage(directory)
+        self.session = session
+        self.book_id = book_id
+
+    async def save(self, chunks: AsyncIterable[bytes], *, max_bytes: int) -> SavedFile:
+        saved = await self.inner.save(chunks, max_bytes=max_bytes)
+        await self.session.execute(delete(Book).where(Book.id == self.book_id))
+        return saved
+
+    def read(self, name: str) -> AsyncIterator[bytes]:
+        return self.inner.read(name)
+
+    async def delete(self, name: str) -> None:
+        await self.inner.delete(name)
 
 
 class TestPutCover:
@@ -96,6 +121,26 @@ class TestPutCover:
         [second] = tree(Path(settings.upload_dir))
         assert second != first
         assert (Path(settings.upload_dir) / second).read_bytes() == TINY_JPEG
+
+    @pytest.mark.auth("owner")
+    async def test_a_book_deleted_while_its_cover_is_stored_gets_404_and_keeps_no_file(
+        self,
+        auth_client: httpx.AsyncClient,
+        create_book: CreateBook,
+        settings: Settings,
+        db_session: AsyncSession,
+        override: Overrides,
+        principal: Principal,
+    ) -> None:
+        book = await create_book(owner=principal.user)
+        storage = StorageDeletingTheBook(settings.upload_dir, db_session, book.id)
+        override(get_storage, lambda: storage)
+
+        response = await _put_cover(auth_client, book, tiny_png())
+
+        assert response.status_code == 404, response.text
+        assert response.json() == {"detail": "Book not found"}
+        assert tree(Path(settings.upload_dir)) == []
 
     @pytest.mark.auth(other=403, admin=200)
     async def test_only_the_owner_or_an_admin(

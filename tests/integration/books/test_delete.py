@@ -1,12 +1,16 @@
 """DELETE /books/{id} by the owner (who else may: test_permissions.py)."""
 
+from pathlib import Path
+
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import Settings
 from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook
 from tests.support.payloads.books import book_public, book_rows
+from tests.support.uploads import tiny_png, tree
 
 
 class TestDeleteBook:
@@ -35,6 +39,26 @@ class TestDeleteBook:
         listed = await client.get("/books")
         assert listed.json() == [kept_json]
         assert listed.headers["X-Total-Count"] == "1"
+
+    @pytest.mark.auth("customer")
+    async def test_its_cover_file_goes_with_it(
+        self,
+        auth_client: httpx.AsyncClient,
+        create_book: CreateBook,
+        settings: Settings,
+        principal: Principal,
+    ) -> None:
+        book = await create_book(owner=principal.user)
+        cover = await auth_client.put(
+            f"/books/{book.id}/cover", files={"file": ("c.png", tiny_png(), "image/png")}
+        )
+        assert cover.status_code == 200, cover.text
+        assert len(tree(Path(settings.upload_dir))) == 1
+
+        response = await auth_client.delete(f"/books/{book.id}")
+
+        assert response.status_code == 204, response.text
+        assert tree(Path(settings.upload_dir)) == []
 
     @pytest.mark.auth("customer")
     async def test_deleting_twice_returns_404(
