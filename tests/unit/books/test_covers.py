@@ -1,6 +1,6 @@
 import pytest
 
-from app.books.covers import Cover, cover_of
+from app.books.covers import Cover, cover_of, matches
 from app.books.exceptions import BookHasNoCover
 from app.books.models import Book
 
@@ -35,3 +35,25 @@ def test_cover_of_a_book_with_all_four_columns() -> None:
 def test_any_column_missing_is_no_cover(missing: str) -> None:
     with pytest.raises(BookHasNoCover):
         cover_of(book_with(**{missing: None}))
+
+
+ETAG = '"abc"'
+
+
+@pytest.mark.parametrize(
+    ("if_none_match", "expected"),
+    [
+        pytest.param(None, False, id="absent"),
+        pytest.param('"abc"', True, id="same"),
+        pytest.param('W/"abc"', True, id="weak_form"),
+        pytest.param('"other", "abc"', True, id="in_a_list"),
+        pytest.param('"other","abc"', True, id="in_a_list_without_blanks"),
+        pytest.param(' "abc" ,"other"', True, id="blanks_around"),
+        pytest.param("*", True, id="star"),
+        pytest.param('"other"', False, id="other"),
+        pytest.param('"ab"', False, id="prefix"),
+        pytest.param("", False, id="empty"),
+    ],
+)
+def test_matches(if_none_match: str | None, expected: bool) -> None:
+    assert matches(if_none_match, ETAG) is expected
