@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
@@ -37,6 +37,39 @@ class StorageDeletingTheBook:
     async def save(self, chunks: AsyncIterable[bytes], *, max_bytes: int) -> SavedFile:
         saved = await self.inner.save(chunks, max_bytes=max_bytes)
         await self.session.execute(delete(Book).where(Book.id == self.book_id))
+        return saved
+
+    def read(self, name: str) -> AsyncIterator[bytes]:
+        return self.inner.read(name)
+
+    async def delete(self, name: str) -> None:
+        await self.inner.delete(name)
+
+
+class StorageReplacedMeanwhile:
+    """Local storage whose save, once the new file is stored, lets a racing replacement win
+    first: another file becomes the row's cover and the one it replaced is removed."""
+
+    def __init__(self, directory: str, session: AsyncSession, book_id: int, old: str) -> None:
+        self.inner = LocalFileStorage(directory)
+        self.session = session
+        self.book_id = book_id
+        self.old = old
+        self.racer: SavedFile | None = None
+
+    async def save(self, chunks: AsyncIterable[bytes], *, max_bytes: int) -> SavedFile:
+        saved = await self.inner.save(chunks, max_bytes=max_bytes)
+
+        async def racing() -> AsyncIterator[bytes]:
+            yield TINY_JPEG
+
+        self.racer = await self.inner.save(racing(), max_bytes=max_bytes)
+        # Plain SQL, as the other request's session would: this session's Book is not told.
+        await self.session.execute(
+            text("UPDATE books SET cover_storage_name = :name WHERE id = :id"),
+            {"name": self.racer.name, "id": self.book_id},
+        )
+        await self.inner.delete(self.old)
         return saved
 
     def read(self, name: str) -> AsyncIterator[bytes]:
@@ -141,6 +174,30 @@ class TestPutCover:
         assert response.status_code == 404, response.text
         assert response.json() == {"detail": "Book not found"}
         assert tree(Path(settings.upload_dir)) == []
+
+    @pytest.mark.auth("owner")
+    async def test_the_file_removed_is_the_one_the_row_named_when_replaced(
+        self,
+        auth_client: httpx.AsyncClient,
+        create_book: CreateBook,
+        settings: Settings,
+        db_session: AsyncSession,
+        override: Overrides,
+        principal: Principal,
+    ) -> None:
+        # Issue 15: a replacement that loses a race removes the winner's file, not the one it
+        # read before (that one the winner already removed), so no file is left orphaned.
+        book = await create_book(owner=principal.user)
+        assert (await _put_cover(auth_client, book, tiny_png())).status_code == 200
+        [first] = tree(Path(settings.upload_dir))
+        storage = StorageReplacedMeanwhile(settings.upload_dir, db_session, book.id, first)
+        override(get_storage, lambda: storage)
+
+        response = await _put_cover(auth_client, book, TINY_WEBP)
+
+        assert response.status_code == 200, response.text
+        [kept] = tree(Path(settings.upload_dir))
+        assert (Path(settings.upload_dir) / kept).read_bytes() == TINY_WEBP
 
     @pytest.mark.auth(other=403, admin=200)
     async def test_only_the_owner_or_an_admin(
