@@ -33,6 +33,18 @@ from tests.support.uploads import TINY_GIF, TINY_JPEG, TINY_PDF, TINY_WEBP, tiny
         pytest.param(None, "", id="none"),
         pytest.param("x" * 300 + ".txt", "x" * 251 + ".txt", id="capped_keeping_extension"),
         pytest.param("y" * 300, "y" * 255, id="capped_without_extension"),
+        pytest.param(".", "", id="dot_only"),
+        pytest.param(
+            "x" * 300 + ".tar.gz", "x" * 252 + ".gz", id="capped_keeping_the_last_extension"
+        ),
+        pytest.param(
+            "x" * 300 + ".c", "x" * 253 + ".c", id="capped_keeping_a_one_letter_extension"
+        ),
+        pytest.param("x" * 300 + ".", "x" * 255, id="capped_with_an_empty_extension"),
+        pytest.param(
+            "x" * 300 + "." + "e" * 15, "x" * 239 + "." + "e" * 15, id="extension_of_15_kept"
+        ),
+        pytest.param("x" * 300 + "." + "e" * 16, "x" * 255, id="extension_of_16_not_kept"),
     ],
 )
 def test_sanitise_filename(raw: str | None, expected: str) -> None:
@@ -99,6 +111,13 @@ class TestInspector:
 
     def test_any_cover_type_is_accepted(self) -> None:
         assert _inspect(COVER_TYPES, TINY_WEBP[:5], TINY_WEBP[5:]) == WEBP
+
+    def test_size_counts_every_chunk(self) -> None:
+        inspector = Inspector(frozenset({TEXT}))
+        inspector.feed(b"ab")
+        inspector.feed(b"cde")
+
+        assert (inspector.size, inspector.finish()) == (5, TEXT)
 
     def test_nothing_fed_is_empty(self) -> None:
         with pytest.raises(EmptyFile, match="The file is empty"):
