@@ -148,7 +148,7 @@ def score(row: dict[str, int]) -> float | None:
     return None if checked == 0 else 100 * (row["killed"] + row["timeout"]) / checked
 
 
-def render(table: dict[str, dict[str, int]], survivors: dict[str, str]) -> str:
+def render(table: dict[str, dict[str, int]], survivors: dict[str, str], timeouts: list[str]) -> str:
     lines = [
         f"## Mutation score per package (target {TARGET:.0f} %)",
         "",
@@ -162,6 +162,10 @@ def render(table: dict[str, dict[str, int]], survivors: dict[str, str]) -> str:
     lines += ["", f"## Survivors not in {EQUIVALENTS} ({len(survivors)})", ""]
     for mutant, diff in survivors.items():
         lines += [f"### {mutant}", "", "```diff", diff.rstrip(), "```", ""]
+    # A timeout counts as killed, but a loaded runner also cuts off slow survivors: each is named
+    # so that a reviewer can rerun the unlikely ones (`mutmut run NAME`, docs/mutation.md).
+    lines += [f"## Timeouts, counted as killed ({len(timeouts)})", ""]
+    lines += [f"- {mutant}" for mutant in timeouts]
     return "\n".join(lines) + "\n"
 
 
@@ -184,7 +188,8 @@ def write_report(shards: list[Path]) -> int:
     statuses, diffs = merge(shards)
     survivors, equivalent = untriaged(statuses, diffs)
     table = tally(statuses, equivalent)
-    text = render(table, survivors)
+    timeouts = sorted(mutant for mutant, status in statuses.items() if status == "timeout")
+    text = render(table, survivors, timeouts)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text)
     summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -66,6 +66,7 @@ class TestReport:
                 "app.books.isbn.x_f__mutmut_2": "survived",
                 "app.books.isbn.x_f__mutmut_3": "survived",
                 "app.main.x_g__mutmut_1": "no tests",
+                "app.main.x_g__mutmut_2": "timeout",
             },
             {"app.books.isbn.x_f__mutmut_2": DIFF, "app.books.isbn.x_f__mutmut_3": DIFF},
         )
@@ -83,8 +84,9 @@ class TestReport:
             " | not checked |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
             "| books | 66.7 % | 2 | 0 | 1 | 0 | 0 | 0 | 0 |",
-            "| app | 0.0 % | 0 | 0 | 0 | 1 | 0 | 0 | 0 |",
+            "| app | 50.0 % | 0 | 1 | 0 | 1 | 0 | 0 | 0 |",
         ]
+        assert "## Timeouts, counted as killed (1)\n\n- app.main.x_g__mutmut_2\n" in report
         assert "### app.books.isbn.x_f__mutmut_2\n\n```diff\n" + DIFF + "```" in report
         assert "### app.main.x_g__mutmut_1" in report
         assert "x_f__mutmut_3" not in report
