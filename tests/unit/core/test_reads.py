@@ -12,10 +12,11 @@ from app.core.reads import Prebuilt, ReadConnection, _driver_sql, on_driver
 
 
 def test_prebuilt_sql_numbers_its_parameters_for_asyncpg() -> None:
-    statement = Prebuilt.of(
-        select(Book.id).where(Book.title == "Dune", Book.stock > bindparam("stock"))
-    )
+    built = select(Book.id).where(Book.title == "Dune", Book.stock > bindparam("stock"))
 
+    statement = Prebuilt.of(built)
+
+    assert statement.statement is built  # what SQLAlchemy runs off the asyncpg route
     assert statement.sql == (
         "SELECT books.id \nFROM books \nWHERE books.title = $1::VARCHAR AND books.stock > "
         "$2::INTEGER"
@@ -35,6 +36,23 @@ def test_a_statement_built_per_request_is_compiled_for_the_driver_on_the_spot() 
 def test_a_read_connection_without_session_or_engine_is_refused() -> None:
     with pytest.raises(TypeError, match="needs a session or an engine"):
         ReadConnection()
+
+
+async def test_the_driver_gets_the_sql_and_its_arguments_and_its_answer_is_returned() -> None:
+    calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    async def fetch(sql: str, *arguments: Any) -> list[str]:
+        calls.append((sql, arguments))
+        return ["a row"]
+
+    rows = await on_driver(
+        fetch, Prebuilt.of(select(Book.id).where(Book.stock > bindparam("stock"))), {"stock": 3}
+    )
+
+    assert (rows, calls) == (
+        ["a row"],
+        [("SELECT books.id \nFROM books \nWHERE books.stock > $1::INTEGER", (3,))],
+    )
 
 
 async def test_a_driver_error_becomes_sqlalchemys_as_through_execute() -> None:
