@@ -29,7 +29,7 @@ tests give the kit's `record_statement`; production gives none).
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import asyncpg  # type: ignore[import-untyped]  # no stubs: only its two error bases are used
 from fastapi import Depends, Request
@@ -122,16 +122,15 @@ class ReadConnection:
                 self._driver = await _driver_in_transaction(self._session)
                 return self._driver
             return self._session
-        if self._engine is None:  # not in production: a caller's mistake, refused
-            raise TypeError(NEEDS_ONE)
+        engine = cast(AsyncEngine, self._engine)  # __init__ refuses having neither
         if on_asyncpg:
             # The pool's connection itself, no `Connection` around it: one greenlet switch to
             # check it out and one to give it back instead of three. asyncpg runs each
             # statement in autocommit unless told to begin: there is nothing to reset.
-            self._pooled = await _checked_out(self._engine)
+            self._pooled = await _checked_out(engine)
             self._driver = self._pooled.driver_connection
             return self._driver
-        self._opened = await self._engine.connect()
+        self._opened = await engine.connect()
         return self._opened
 
     async def close(self) -> None:
