@@ -1,3 +1,5 @@
+import hashlib
+from base64 import b64encode
 from collections.abc import AsyncIterator
 from functools import partial
 from typing import Any
@@ -10,17 +12,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.body_limit import BodyLimits
 from app.core.edge import Edge, Wrap
+from app.core.security_headers import CSP, DOCS_CSP, SecurityHeaders, raw_header
 
 BASE_URL = "http://test"
 SHOP = "https://shop.example"
 LIMIT = 64
 
 
+DOCS = "/docs"
+REQUEST_ID = (b"x-request-id", b"trace-docs")
+
+
 def edge(app: ASGIApp, *, cors: Wrap | None = None) -> Edge:
     return Edge(
         app,
         hsts=False,
-        docs_paths=frozenset(),
+        docs_paths=frozenset({DOCS}),
         body_limits=BodyLimits(default=LIMIT, limits={}),
         cors=cors,
     )
@@ -73,6 +80,72 @@ class TestSecurityHeaders:
             "X-Content-Type-Options": ["nosniff"],
             "Content-Security-Policy": ["default-src 'none'; frame-ancestors 'none'"],
         }
+
+
+def replaying(messages: list[Message]) -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        for message in messages:
+            await send(message)
+
+    return app
+
+
+async def sent_for_docs_page(app: ASGIApp) -> list[Message]:
+    """The messages the edge sends on for a request to the docs page answered by `app`."""
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": DOCS, "headers": [REQUEST_ID]}
+    await edge(app)(scope, _no_receive, send)
+    return sent
+
+
+class TestDocsPage:
+    async def test_a_page_sent_in_pieces_goes_out_whole_once_with_its_script_hashed(
+        self,
+    ) -> None:
+        """`headers`, `body` and `more_body` are optional in ASGI messages."""
+        app = replaying(
+            [
+                {"type": "http.response.start", "status": 200},
+                {"type": "http.response.body", "body": b"<script>go()</script>", "more_body": True},
+                {"type": "http.response.body", "body": b"<p>docs</p>", "more_body": True},
+                {"type": "http.response.body"},
+            ]
+        )
+
+        sent = await sent_for_docs_page(app)
+
+        digest = b64encode(hashlib.sha256(b"go()").digest()).decode()
+        csp = raw_header(CSP, DOCS_CSP.format(hashes=f" 'sha256-{digest}'"))
+        others = [header for header in SecurityHeaders(hsts=False).api if header[0] != csp[0]]
+        assert sent == [
+            {"type": "http.response.start", "status": 200, "headers": [csp, *others, REQUEST_ID]},
+            {"type": "http.response.body", "body": b"<script>go()</script><p>docs</p>"},
+        ]
+
+    async def test_trailers_after_the_page_are_passed_on_after_it(self) -> None:
+        trailers = {"type": "http.response.trailers", "headers": [(b"x-digest", b"abc")]}
+        start = {"type": "http.response.start", "status": 200, "headers": [], "trailers": True}
+        app = replaying([start, {"type": "http.response.body", "body": b"page"}, trailers])
+
+        sent = await sent_for_docs_page(app)
+
+        assert [(message["type"], message.get("body")) for message in sent] == [
+            ("http.response.start", None),
+            ("http.response.body", b"page"),
+            ("http.response.trailers", None),
+        ]
+        assert sent[2] == trailers
+
+    async def test_a_body_before_the_start_is_passed_on_for_the_server_to_refuse(self) -> None:
+        body = {"type": "http.response.body", "body": b"page"}
+
+        sent = await sent_for_docs_page(replaying([body]))
+
+        assert sent == [body]
 
 
 class TestBodyTooLargeOutsideFastAPI:
