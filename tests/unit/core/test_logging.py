@@ -157,12 +157,16 @@ class TestRedactSecrets:
                 id="sensitive_keys_any_case",
             ),
             pytest.param(
-                {"body": {"user": {"password": "p"}, "items": [{"token": "t"}, "Bearer abc.d"]}},
+                {
+                    "body": {"user": {"password": "p"}, "items": [{"token": "t"}, "Bearer abc.d"]},
+                    "headers": {"X-Api-Key": "k", "Proxy-Authorization": "Basic dTpw"},
+                },
                 {
                     "body": {
                         "user": {"password": REDACTED},
                         "items": [{"token": REDACTED}, "Bearer [REDACTED]"],
-                    }
+                    },
+                    "headers": {"X-Api-Key": REDACTED, "Proxy-Authorization": REDACTED},
                 },
                 id="nested",
             ),
