@@ -42,6 +42,9 @@ async def test_apps_started_one_after_another_load_the_ca_bundle_once(
 
 
 def test_a_client_is_made_with_the_user_agent_given() -> None:
-    client = outbound_client("bookstore/test")
+    """Compared as sent: `headers["User-Agent"]` would look the name up without regard to case."""
+    request = outbound_client("bookstore/test").build_request("GET", "https://example.org/")
 
-    assert client.headers["User-Agent"] == "bookstore/test"
+    assert [
+        (name, value) for name, value in request.headers.raw if name.lower() == b"user-agent"
+    ] == [(b"User-Agent", b"bookstore/test")]
