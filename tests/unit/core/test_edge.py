@@ -81,6 +81,23 @@ class TestSecurityHeaders:
             "Content-Security-Policy": ["default-src 'none'; frame-ancestors 'none'"],
         }
 
+    async def test_a_start_without_headers_gets_them_all_and_the_id(self) -> None:
+        """`headers` is optional in an ASGI start message."""
+        app = replaying(
+            [{"type": "http.response.start", "status": 204}, {"type": "http.response.body"}]
+        )
+
+        sent = await sent_for(app, "/")
+
+        assert sent == [
+            {
+                "type": "http.response.start",
+                "status": 204,
+                "headers": [*SecurityHeaders(hsts=False).api, REQUEST_ID],
+            },
+            {"type": "http.response.body"},
+        ]
+
 
 def replaying(messages: list[Message]) -> ASGIApp:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -90,14 +107,14 @@ def replaying(messages: list[Message]) -> ASGIApp:
     return app
 
 
-async def sent_for_docs_page(app: ASGIApp) -> list[Message]:
-    """The messages the edge sends on for a request to the docs page answered by `app`."""
+async def sent_for(app: ASGIApp, path: str = DOCS) -> list[Message]:
+    """The messages the edge sends on for a request to `path` (the docs page) answered by `app`."""
     sent: list[Message] = []
 
     async def send(message: Message) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": DOCS, "headers": [REQUEST_ID]}
+    scope = {"type": "http", "method": "GET", "path": path, "headers": [REQUEST_ID]}
     await edge(app)(scope, _no_receive, send)
     return sent
 
@@ -116,7 +133,7 @@ class TestDocsPage:
             ]
         )
 
-        sent = await sent_for_docs_page(app)
+        sent = await sent_for(app)
 
         digest = b64encode(hashlib.sha256(b"go()").digest()).decode()
         csp = raw_header(CSP, DOCS_CSP.format(hashes=f" 'sha256-{digest}'"))
@@ -131,7 +148,7 @@ class TestDocsPage:
         start = {"type": "http.response.start", "status": 200, "headers": [], "trailers": True}
         app = replaying([start, {"type": "http.response.body", "body": b"page"}, trailers])
 
-        sent = await sent_for_docs_page(app)
+        sent = await sent_for(app)
 
         assert [(message["type"], message.get("body")) for message in sent] == [
             ("http.response.start", None),
@@ -143,7 +160,7 @@ class TestDocsPage:
     async def test_a_body_before_the_start_is_passed_on_for_the_server_to_refuse(self) -> None:
         body = {"type": "http.response.body", "body": b"page"}
 
-        sent = await sent_for_docs_page(replaying([body]))
+        sent = await sent_for(replaying([body]))
 
         assert sent == [body]
 
