@@ -1,5 +1,6 @@
 """How a WebSocket conversation ends: the client leaves, sends a frame that is refused, or does
-not read what it is sent (its outbox overflows while it sends nothing, as on /ws/events)."""
+not read what it is sent (its outbox overflows while it sends nothing, as on /ws/events); then
+what is still queued is flushed unless the outbox overflowed, and the close frame is sent."""
 
 import asyncio
 
@@ -8,9 +9,9 @@ import pytest
 from fastapi import WebSocket, status
 from starlette.types import Message
 
-from app.realtime.conversations import converse
+from app.realtime.conversations import close, converse, flush_unless_overflowed
 from app.realtime.frames import JsonFrame
-from app.realtime.outbox import Outbox
+from app.realtime.outbox import Outbox, open_outbox
 from app.realtime.service import MAX_MESSAGE_BYTES, ignore
 
 WAIT_SECONDS = 5.0
@@ -65,3 +66,54 @@ async def test_silent_client_that_reads_nothing_ends_with_1008_when_its_outbox_o
     outbox.push(frame)
     with anyio.fail_after(WAIT_SECONDS):
         assert await conversation == status.WS_1008_POLICY_VIOLATION
+
+
+class TestBeforeTheCloseFrame:
+    async def test_what_is_queued_is_sent_before_the_close_frame(self) -> None:
+        sent: list[str] = []
+
+        async def send_text(text: str) -> None:
+            sent.append(text)
+
+        frame = JsonFrame.of({"type": "welcome"})
+        async with open_outbox(send_text, max_bytes=4096) as outbox:
+            outbox.push(frame)
+            with anyio.fail_after(WAIT_SECONDS):
+                await flush_unless_overflowed(outbox)
+            assert sent == [frame.text()]
+
+    async def test_an_overflowed_outbox_is_not_waited_for(self) -> None:
+        sending = asyncio.Event()
+
+        async def stuck(text: str) -> None:
+            sending.set()
+            await asyncio.Event().wait()
+
+        frame = JsonFrame.of({"type": "book.created"})
+        async with open_outbox(stuck, max_bytes=frame.size) as outbox:
+            outbox.push(frame)
+            with anyio.fail_after(WAIT_SECONDS):
+                await sending.wait()  # the drain task holds the first frame, never sent
+            outbox.push(frame)
+            outbox.push(frame)
+            assert outbox.overflowed.is_set()
+            with anyio.fail_after(0.5):  # flushing would wait FLUSH_TIMEOUT_SECONDS (1 s)
+                await flush_unless_overflowed(outbox)
+
+
+async def test_close_to_a_client_that_left_meanwhile_returns_quietly() -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        if message["type"] == "websocket.close":
+            raise OSError("the client is gone")  # what uvicorn's ClientDisconnected is
+        sent.append(message)
+
+    inbox: asyncio.Queue[Message] = asyncio.Queue()
+    inbox.put_nowait({"type": "websocket.connect"})
+    websocket = WebSocket({"type": "websocket", "path": "/ws/a", "headers": []}, inbox.get, send)
+    await websocket.accept()
+
+    await close(websocket, status.WS_1009_MESSAGE_TOO_BIG)
+
+    assert sent == [{"type": "websocket.accept", "subprotocol": None, "headers": []}]

@@ -81,6 +81,15 @@ async def test_stuck_client_never_blocks_the_pusher_and_overflows_instead_of_buf
         assert outbox.peak_bytes <= MAX_BYTES
 
 
+async def test_flush_gives_up_after_its_seconds_when_the_client_reads_nothing() -> None:
+    client = Recorder(open_now=False)
+    async with open_outbox(client, max_bytes=MAX_BYTES) as outbox:
+        outbox.push(numbered(0))
+        with anyio.fail_after(WAIT_SECONDS):
+            assert await outbox.flush(0.01) is False
+        assert client.sent == []
+
+
 async def test_drain_stops_quietly_when_the_client_is_gone() -> None:
     async def gone(text: str) -> None:
         raise RuntimeError("Cannot call send once a close message has been sent")
