@@ -3,6 +3,7 @@
 import asyncio
 import json
 import stat
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from app.books.models import Book
+from app.books.schemas import BookCreate
 from app.core.config import Environment, Settings
 from app.core.db import create_engine, create_sessionmaker
 from app.core.security import build_passwords
@@ -46,6 +48,7 @@ async def test_first_run_loads_admin_and_books_with_a_generated_password(
     assert (books, users) == (36, 1)
     assert (admin.email, admin.role) == (DEMO_ADMIN_EMAIL, Role.ADMIN)
     assert password is not None
+    assert password == IsStr(regex=r"[A-Za-z0-9_-]{16}")  # token_urlsafe(12): 96 bits
     assert await build_passwords(settings).verify(password, admin.password_hash) is True
 
 
@@ -72,7 +75,46 @@ async def test_configured_admin_is_used_and_no_password_is_printed(tmp_path: Pat
 def test_demo_books_are_valid_and_unique() -> None:
     books = demo_books(owner_id=1)
     assert len({book.isbn for book in books}) == 36
-    assert all(book.price > 0 and book.stock >= 0 for book in books)
+    for book in books:  # what POST /books would accept, check digit included
+        created = BookCreate.model_validate(book, from_attributes=True)
+        assert created.model_dump() == {
+            "title": book.title,
+            "author": book.author,
+            "isbn": book.isbn,
+            "price": book.price,
+            "description": book.description,
+            "stock": book.stock,
+        }
+
+
+def test_demo_books_cycle_titles_authors_prices_and_stock() -> None:
+    books = demo_books(owner_id=7)
+
+    assert [book_fields(books[index]) for index in (0, 8)] == [
+        {
+            "title": "The Quiet Harbour 1",
+            "author": "Ursula K. Le Guin",
+            "isbn": "9780000000002",
+            "price": Decimal("4.99"),
+            "description": "Demo data loaded by `python -m app.seed`.",
+            "stock": 0,
+            "owner_id": 7,
+        },
+        {
+            "title": "A Field Guide to Tides 2",
+            "author": "Ursula K. Le Guin",
+            "isbn": "9780000000088",
+            "price": Decimal("10.99"),
+            "description": "Demo data loaded by `python -m app.seed`.",
+            "stock": 3,
+            "owner_id": 7,
+        },
+    ]
+
+
+def book_fields(book: Book) -> dict[str, object]:
+    names = ("title", "author", "isbn", "price", "description", "stock", "owner_id")
+    return {name: getattr(book, name) for name in names}
 
 
 def test_main_refuses_production(monkeypatch: pytest.MonkeyPatch) -> None:
