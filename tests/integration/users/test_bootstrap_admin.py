@@ -9,7 +9,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
 from app.core.config import Settings
 from app.core.security import build_passwords
@@ -20,6 +20,7 @@ from app.users.service import ensure_admin
 from tests.fixtures.app import BASE_URL
 from tests.support.data import CreateUser
 from tests.support.payloads.users import RECENT_UTC_TIMESTAMP
+from tests.support.races import racing_session_class
 
 ADMIN_PASSWORD = "bootstrap admin password"
 
@@ -147,3 +148,26 @@ class TestEnsureAdmin:
         assert created is False
         rows = await db_session.execute(select(User.email, User.role))
         assert rows.all() == [("boss@example.com", "customer")]
+
+    async def test_of_two_workers_racing_one_creates_the_admin_and_the_other_backs_off(
+        self, committed_db: async_sessionmaker[AsyncSession], settings: Settings
+    ) -> None:
+        passwords = build_passwords(settings)
+
+        async def start_worker() -> bool:
+            async with committed_db() as session:
+                return await ensure_admin(
+                    session, passwords, email="boss@example.com", password=ADMIN_PASSWORD
+                )
+
+        # Both look the email up before either commits: both go on to insert, one insert loses.
+        committed_db.class_ = racing_session_class(parties=2, meet_at_commit=True)
+        try:
+            created = await asyncio.gather(start_worker(), start_worker())
+        finally:
+            committed_db.class_ = AsyncSession
+
+        assert sorted(created) == [False, True]
+        async with committed_db() as session:
+            rows = await session.execute(select(User.email, User.role))
+            assert rows.all() == [("boss@example.com", "admin")]
