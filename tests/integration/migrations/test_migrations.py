@@ -5,6 +5,9 @@ and dropped through an AUTOCOMMIT admin engine) or a temporary SQLite file.
 """
 
 import asyncio
+import contextlib
+import logging
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -92,3 +95,38 @@ async def test_upgrade_to_head_then_downgrade_to_base_round_trips(
             assert await connection.run_sync(_tables) == {"alembic_version"}
     finally:
         await engine.dispose()
+
+
+class TestUpgradeToHead:
+    """What `upgrade_to_head` (the seed command, the test kit) hands Alembic besides the URL."""
+
+    def test_a_url_holding_a_percent_sign_migrates_the_database_it_names(
+        self, tmp_path: Path
+    ) -> None:
+        folder = tmp_path / "100%"  # alembic.ini's interpolation would read `%/` as a syntax error
+        folder.mkdir()
+
+        upgrade_to_head(f"sqlite+aiosqlite:///{folder / 'shop.sqlite3'}")
+
+        with contextlib.closing(sqlite3.connect(folder / "shop.sqlite3")) as connection:
+            versions = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        assert versions == [(_scripts().get_current_head(),)]
+
+    def test_the_logging_configuration_is_left_alone(self, tmp_path: Path) -> None:
+        """alembic.ini's [loggers] are for the `alembic` command: run from code, they would
+        replace the root handlers (the app's JSON logs) with a plain stderr one."""
+
+        def logging_state() -> tuple[object, ...]:
+            root = logging.getLogger()
+            return (
+                root.level,
+                list(root.handlers),
+                logging.getLogger("alembic").level,
+                logging.getLogger("sqlalchemy.engine").level,
+            )
+
+        before = logging_state()
+
+        upgrade_to_head(f"sqlite+aiosqlite:///{tmp_path / 'shop.sqlite3'}")
+
+        assert logging_state() == before
