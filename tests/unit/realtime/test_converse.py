@@ -3,16 +3,19 @@ not read what it is sent (its outbox overflows while it sends nothing, as on /ws
 what is still queued is flushed unless the outbox overflowed, and the close frame is sent."""
 
 import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import anyio
 import pytest
 from fastapi import WebSocket, status
 from starlette.types import Message
 
-from app.realtime.conversations import close, converse, flush_unless_overflowed
+from app.core.events import DomainEvent, InProcessEventBus, Subscriber
+from app.realtime.conversations import close, converse, flush_unless_overflowed, stream_events
 from app.realtime.frames import JsonFrame
 from app.realtime.outbox import Outbox, open_outbox
-from app.realtime.service import MAX_MESSAGE_BYTES, ignore
+from app.realtime.service import MAX_MESSAGE_BYTES, Viewer, ignore
 
 WAIT_SECONDS = 5.0
 
@@ -117,3 +120,57 @@ async def test_close_to_a_client_that_left_meanwhile_returns_quietly() -> None:
     await close(websocket, status.WS_1009_MESSAGE_TOO_BIG)
 
     assert sent == [{"type": "websocket.accept", "subprotocol": None, "headers": []}]
+
+
+@dataclass
+class WatchedBus(InProcessEventBus):
+    subscribed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        self.subscribed.set()
+        return super().subscribe(subscriber)
+
+
+async def test_event_stream_ignores_text_and_flushes_what_is_queued_before_closing_on_binary() -> (
+    None
+):
+    """/ws/events: a text frame is ignored; a binary one ends the stream with 1003, after the
+    events already queued for the client (one held up on the wire, one behind it)."""
+    gate = asyncio.Event()
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        if message["type"] == "websocket.send":
+            await gate.wait()
+        sent.append(message)
+
+    inbox: asyncio.Queue[Message] = asyncio.Queue()
+    inbox.put_nowait({"type": "websocket.connect"})
+    websocket = WebSocket(
+        {"type": "websocket", "path": "/ws/events", "headers": []}, inbox.get, send
+    )
+    await websocket.accept()
+    bus = WatchedBus()
+    first, second = (DomainEvent("book.created", {"book": {"id": n}}) for n in (1, 2))
+    stream = asyncio.create_task(
+        stream_events(websocket, bus, Viewer(1, is_admin=False), max_bytes=4096)
+    )
+    with anyio.fail_after(WAIT_SECONDS):
+        await bus.subscribed.wait()
+
+    inbox.put_nowait({"type": "websocket.receive", "text": "ignored"})
+    await bus.publish(first)
+    await bus.publish(second)
+    inbox.put_nowait({"type": "websocket.receive", "bytes": b"x"})
+    await asyncio.sleep(0.05)  # the stream now waits for `first` to leave before its close frame
+    gate.set()
+
+    with anyio.fail_after(WAIT_SECONDS):
+        await stream
+    assert sent == [
+        {"type": "websocket.accept", "subprotocol": None, "headers": []},
+        {"type": "websocket.send", "text": '{"type":"book.created","book":{"id":1}}'},
+        {"type": "websocket.send", "text": '{"type":"book.created","book":{"id":2}}'},
+        {"type": "websocket.close", "code": 1003, "reason": ""},
+    ]
+    assert bus.subscribers == []
