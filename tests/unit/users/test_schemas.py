@@ -6,7 +6,7 @@ from dirty_equals import IsStr
 from pydantic import ValidationError
 
 from app.users.models import Role
-from app.users.schemas import UserCreate, UserPublic, UserUpdate
+from app.users.schemas import AdminUserUpdate, UserCreate, UserPublic, UserUpdate
 
 from ..validation import error_summary
 
@@ -125,6 +125,34 @@ class TestUserCreate:
     def test_a_changed_name_needs_a_visible_character_too(self) -> None:
         with pytest.raises(ValidationError, match="must contain a visible character"):
             UserUpdate.model_validate({"name": "\u200b"})
+
+
+class TestExplicitNull:
+    """A PATCH body may leave a field out, not send null for it (issue 15)."""
+
+    @pytest.mark.parametrize(
+        ("schema", "field"),
+        [
+            pytest.param(UserUpdate, "name", id="me_name"),
+            pytest.param(UserUpdate, "current_password", id="me_current_password"),
+            pytest.param(UserUpdate, "new_password", id="me_new_password"),
+            pytest.param(AdminUserUpdate, "role", id="admin_role"),
+            pytest.param(AdminUserUpdate, "is_active", id="admin_is_active"),
+        ],
+    )
+    def test_is_rejected_and_named(
+        self, schema: type[UserUpdate] | type[AdminUserUpdate], field: str
+    ) -> None:
+        with pytest.raises(ValidationError) as exc_info:
+            schema.model_validate({field: None})
+
+        assert error_summary(exc_info.value) == [
+            {"type": "value_error", "loc": (field,), "msg": f"Value error, {field} may not be null"}
+        ]
+
+    def test_left_out_sets_nothing(self) -> None:
+        assert UserUpdate.model_validate({}).model_dump(exclude_unset=True) == {}
+        assert AdminUserUpdate.model_validate({}).model_dump(exclude_unset=True) == {}
 
 
 class TestUserPublic:
