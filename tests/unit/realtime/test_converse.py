@@ -12,10 +12,16 @@ from fastapi import WebSocket, status
 from starlette.types import Message
 
 from app.core.events import DomainEvent, InProcessEventBus, Subscriber
-from app.realtime.conversations import close, converse, flush_unless_overflowed, stream_events
-from app.realtime.frames import JsonFrame
+from app.realtime.conversations import (
+    chat,
+    close,
+    converse,
+    flush_unless_overflowed,
+    stream_events,
+)
+from app.realtime.frames import Echo, JsonFrame
 from app.realtime.outbox import Outbox, open_outbox
-from app.realtime.service import MAX_MESSAGE_BYTES, Viewer, ignore
+from app.realtime.service import MAX_MESSAGE_BYTES, ChatRoom, Viewer, ignore, welcome
 
 WAIT_SECONDS = 5.0
 
@@ -49,6 +55,16 @@ async def never_sent(text: str) -> None:
             {"type": "websocket.receive", "bytes": b"x"},
             status.WS_1003_UNSUPPORTED_DATA,
             id="binary_frame",
+        ),
+        pytest.param(
+            {"type": "websocket.receive", "bytes": b"x" * (MAX_MESSAGE_BYTES + 1)},
+            status.WS_1009_MESSAGE_TOO_BIG,
+            id="binary_frame_too_big",
+        ),
+        pytest.param(
+            {"type": "websocket.receive", "bytes": b"x" * MAX_MESSAGE_BYTES},
+            status.WS_1003_UNSUPPORTED_DATA,
+            id="binary_frame_at_the_limit",
         ),
     ],
 )
@@ -122,6 +138,35 @@ async def test_close_to_a_client_that_left_meanwhile_returns_quietly() -> None:
     assert sent == [{"type": "websocket.accept", "subprotocol": None, "headers": []}]
 
 
+ACCEPTED: Message = {"type": "websocket.accept", "subprotocol": None, "headers": []}
+
+
+class GatedClient:
+    """The ASGI side of an accepted WebSocket: records what the app sends; text frames wait at
+    `gate`, so the first one stays on the wire and the rest stay queued in the outbox."""
+
+    def __init__(self, path: str) -> None:
+        self.gate = asyncio.Event()
+        self.sent: list[Message] = []
+        self.inbox: asyncio.Queue[Message] = asyncio.Queue()
+        self.inbox.put_nowait({"type": "websocket.connect"})
+        self.websocket = WebSocket(
+            {"type": "websocket", "path": path, "headers": []}, self.inbox.get, self.send
+        )
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "websocket.send":
+            await self.gate.wait()
+        self.sent.append(message)
+
+    def says(self, message: Message) -> None:
+        self.inbox.put_nowait({"type": "websocket.receive", **message})
+
+    async def open_gate_while_the_app_flushes(self) -> None:
+        await asyncio.sleep(0.05)  # the app now waits for the first frame to leave
+        self.gate.set()
+
+
 @dataclass
 class WatchedBus(InProcessEventBus):
     subscribed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -136,41 +181,48 @@ async def test_event_stream_ignores_text_and_flushes_what_is_queued_before_closi
 ):
     """/ws/events: a text frame is ignored; a binary one ends the stream with 1003, after the
     events already queued for the client (one held up on the wire, one behind it)."""
-    gate = asyncio.Event()
-    sent: list[Message] = []
-
-    async def send(message: Message) -> None:
-        if message["type"] == "websocket.send":
-            await gate.wait()
-        sent.append(message)
-
-    inbox: asyncio.Queue[Message] = asyncio.Queue()
-    inbox.put_nowait({"type": "websocket.connect"})
-    websocket = WebSocket(
-        {"type": "websocket", "path": "/ws/events", "headers": []}, inbox.get, send
-    )
-    await websocket.accept()
+    client = GatedClient("/ws/events")
+    await client.websocket.accept()
     bus = WatchedBus()
     first, second = (DomainEvent("book.created", {"book": {"id": n}}) for n in (1, 2))
     stream = asyncio.create_task(
-        stream_events(websocket, bus, Viewer(1, is_admin=False), max_bytes=4096)
+        stream_events(client.websocket, bus, Viewer(1, is_admin=False), max_bytes=4096)
     )
     with anyio.fail_after(WAIT_SECONDS):
         await bus.subscribed.wait()
 
-    inbox.put_nowait({"type": "websocket.receive", "text": "ignored"})
+    client.says({"text": "ignored"})
     await bus.publish(first)
     await bus.publish(second)
-    inbox.put_nowait({"type": "websocket.receive", "bytes": b"x"})
-    await asyncio.sleep(0.05)  # the stream now waits for `first` to leave before its close frame
-    gate.set()
+    client.says({"bytes": b"x"})
+    await client.open_gate_while_the_app_flushes()
 
     with anyio.fail_after(WAIT_SECONDS):
         await stream
-    assert sent == [
-        {"type": "websocket.accept", "subprotocol": None, "headers": []},
+    assert client.sent == [
+        ACCEPTED,
         {"type": "websocket.send", "text": '{"type":"book.created","book":{"id":1}}'},
         {"type": "websocket.send", "text": '{"type":"book.created","book":{"id":2}}'},
         {"type": "websocket.close", "code": 1003, "reason": ""},
     ]
     assert bus.subscribers == []
+
+
+async def test_chat_flushes_the_welcome_and_echo_before_closing_on_binary() -> None:
+    client = GatedClient("/ws/alice")
+    room = ChatRoom()
+    client.says({"text": "hi"})
+    client.says({"bytes": b"x"})
+    conversation = asyncio.create_task(chat(client.websocket, room, "alice", max_bytes=4096))
+
+    await client.open_gate_while_the_app_flushes()
+
+    with anyio.fail_after(WAIT_SECONDS):
+        await conversation
+    assert client.sent == [
+        ACCEPTED,
+        {"type": "websocket.send", "text": JsonFrame.of(welcome("alice")).text()},
+        {"type": "websocket.send", "text": Echo("alice", "hi").text()},
+        {"type": "websocket.close", "code": 1003, "reason": ""},
+    ]
+    assert room.members == {}
