@@ -43,6 +43,11 @@ async def test_frames_are_sent_in_the_order_pushed() -> None:
     assert (client.sent, outbox.queued_bytes) == ([{"n": 0}, {"n": 1}, {"n": 2}], 0)
 
 
+async def test_new_outbox_holds_nothing_and_has_held_nothing() -> None:
+    outbox = Outbox(Recorder(), max_bytes=MAX_BYTES)
+    assert (outbox.queued_bytes, outbox.peak_bytes, outbox.overflowed.is_set()) == (0, 0, False)
+
+
 async def test_queued_frames_are_counted_in_bytes_up_to_the_limit() -> None:
     frame = numbered(0)
     outbox = Outbox(Recorder(), max_bytes=3 * frame.size)
