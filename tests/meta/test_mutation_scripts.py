@@ -229,7 +229,10 @@ class TestImportTime:
         for entry in listed:
             module, _, mangled = entry.function.rpartition(".")
             source = (ROOT / module.replace(".", "/")).with_suffix(".py").read_text()
-            assert f"def {mangled.removeprefix('x_')}(" in source, entry.function
+            # mutmut's names: `x_<function>`, or `xǁ<Class>ǁ<method>` for a method.
+            *owner, function = mangled.removeprefix("x_").split("\u01c1")
+            assert f"def {function}(" in source, entry.function
+            assert all(f"class {name}" in source for name in owner[1:]), entry.function
             assert [test for test in entry.tests if not (ROOT / test).exists()] == []
             assert entry.reason.strip()
 
