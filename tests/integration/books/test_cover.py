@@ -26,18 +26,13 @@ async def _put_cover(client: httpx.AsyncClient, book: Book, content: bytes) -> h
     )
 
 
-class StorageDeletingTheBook:
-    """Local storage whose save, once the file is stored, deletes the book (a racing DELETE)."""
+class RacingStorage:
+    """Local storage whose `save` a subclass makes race another request, on `session`."""
 
     def __init__(self, directory: str, session: AsyncSession, book_id: int) -> None:
         self.inner = LocalFileStorage(directory)
         self.session = session
         self.book_id = book_id
-
-    async def save(self, chunks: AsyncIterable[bytes], *, max_bytes: int) -> SavedFile:
-        saved = await self.inner.save(chunks, max_bytes=max_bytes)
-        await self.session.execute(delete(Book).where(Book.id == self.book_id))
-        return saved
 
     def read(self, name: str) -> AsyncIterator[bytes]:
         return self.inner.read(name)
@@ -46,14 +41,21 @@ class StorageDeletingTheBook:
         await self.inner.delete(name)
 
 
-class StorageReplacedMeanwhile:
+class StorageDeletingTheBook(RacingStorage):
+    """Local storage whose save, once the file is stored, deletes the book (a racing DELETE)."""
+
+    async def save(self, chunks: AsyncIterable[bytes], *, max_bytes: int) -> SavedFile:
+        saved = await self.inner.save(chunks, max_bytes=max_bytes)
+        await self.session.execute(delete(Book).where(Book.id == self.book_id))
+        return saved
+
+
+class StorageReplacedMeanwhile(RacingStorage):
     """Local storage whose save, once the new file is stored, lets a racing replacement win
     first: another file becomes the row's cover and the one it replaced is removed."""
 
     def __init__(self, directory: str, session: AsyncSession, book_id: int, old: str) -> None:
-        self.inner = LocalFileStorage(directory)
-        self.session = session
-        self.book_id = book_id
+        super().__init__(directory, session, book_id)
         self.old = old
         self.racer: SavedFile | None = None
 
@@ -71,12 +73,6 @@ class StorageReplacedMeanwhile:
         )
         await self.inner.delete(self.old)
         return saved
-
-    def read(self, name: str) -> AsyncIterator[bytes]:
-        return self.inner.read(name)
-
-    async def delete(self, name: str) -> None:
-        await self.inner.delete(name)
 
 
 class TestPutCover:
