@@ -9,9 +9,14 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
+from sqlalchemy import make_url, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool
 
+from app.books.models import Book
 from app.core.config import Settings
+from app.core.reads import Prebuilt, Reads
 from app.main import create_app
 from app.migrations import upgrade_to_head
 from tests.fixtures.app import BASE_URL
@@ -66,3 +71,25 @@ async def test_book_reads_run_on_the_apps_read_engine_and_give_its_connection_ba
         "1",
     )
     assert checked_out == 0
+
+
+async def test_a_read_pool_that_cannot_connect_raises_sqlalchemys_error(
+    settings: Settings,
+) -> None:
+    """On asyncpg the read path checks out the driver's own connection, not SQLAlchemy's
+    (app/core/reads.py `_checked_out`): failing to connect is still SQLAlchemy's DBAPIError,
+    the driver's error kept as its `orig`, as `engine.connect()` would raise it."""
+    if not settings.database_url.startswith("postgresql+asyncpg"):
+        pytest.skip("the read path checks out the driver's own connection on asyncpg only")
+    url = make_url(settings.database_url).set(database="bookstore_reads_no_such_database")
+    engine = create_async_engine(url)
+    try:
+        async with Reads.on_engine(engine).connection() as db:
+            with pytest.raises(DBAPIError) as raised:
+                await db.first(Prebuilt.of(select(Book.id)), {})
+    finally:
+        await engine.dispose()
+
+    assert type(raised.value) is DBAPIError
+    assert isinstance(raised.value.orig, engine.dialect.loaded_dbapi.Error)
+    assert "bookstore_reads_no_such_database" in str(raised.value.orig)
