@@ -85,6 +85,17 @@ def verdicts(globs: Iterable[str]) -> dict[str, str]:
     return found
 
 
+def set_exit_codes(codes: dict[str, int]) -> None:
+    """Writes mutants' exit codes into mutmut's `.meta` files, as mutmut records a verdict."""
+    for meta in MUTANTS.rglob("*.py.meta"):
+        data = json.loads(meta.read_text())
+        recorded: dict[str, int | None] = data["exit_code_by_key"]
+        found = codes.keys() & recorded.keys()
+        if found:
+            recorded.update({mutant: codes[mutant] for mutant in found})
+            meta.write_text(json.dumps(data, indent=4))
+
+
 def mutant_diff(mutant: str) -> str:
     from mutmut.mutation.diff_apply import get_diff_for_mutant  # the nightly group only
 

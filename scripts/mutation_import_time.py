@@ -13,7 +13,6 @@ mutmut's trampolines read it; a failing run kills the mutant in mutmut's verdict
 `scripts/mutation_run.py` between the SQLite and PostgreSQL passes (docs/mutation.md).
 """
 
-import json
 import os
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ci_mutation_score import MUTANTS
+from ci_mutation_score import MUTANTS, set_exit_codes
 
 LIST = Path("docs/mutation-import-time.toml")
 KILLED = 1
@@ -59,16 +58,6 @@ def run_fresh(mutant: str, tests: list[str], env: dict[str, str]) -> int:
     return done.returncode
 
 
-def record_kills(killed: set[str]) -> None:
-    for meta in MUTANTS.rglob("*.py.meta"):
-        data = json.loads(meta.read_text())
-        codes: dict[str, int | None] = data["exit_code_by_key"]
-        found = killed & codes.keys()
-        if found:
-            codes.update(dict.fromkeys(found, KILLED))
-            meta.write_text(json.dumps(data, indent=4))
-
-
 def judge(
     unnoticed: list[str],
     env: dict[str, str],
@@ -87,7 +76,7 @@ def judge(
         print(f"import time: {mutant}: {verdict}", flush=True)
         if code == KILLED:
             killed.add(mutant)
-    record_kills(killed)
+    set_exit_codes(dict.fromkeys(killed, KILLED))
     return killed
 
 

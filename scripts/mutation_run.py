@@ -10,14 +10,13 @@ mutmut's environment: `uv run --group nightly python scripts/mutation_run.py [GL
 (docs/mutation.md).
 """
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import mutation_import_time
-from ci_mutation_score import MUTANTS, STATUS_BY_EXIT_CODE, SURVIVED, verdicts
+from ci_mutation_score import SURVIVED, set_exit_codes, verdicts
 
 STATS = Path("mutants/mutmut-stats.json")
 STATS_BY_DATABASE = {"sqlite": Path("mutants/mutmut-stats.sqlite.json")}
@@ -42,17 +41,14 @@ def swap_stats(save_as: Path, load_from: Path) -> None:
 def keep_sqlite_verdicts(sqlite_verdicts: dict[str, str]) -> None:
     """A mutant neither database noticed keeps SQLite's verdict: "survived" there says more than
     "no tests" from PostgreSQL, which skips the SQLite-only paths."""
-    for meta in MUTANTS.rglob("*.py.meta"):
-        data = json.loads(meta.read_text())
-        codes: dict[str, int | None] = data["exit_code_by_key"]
-        restore = {
-            mutant: EXIT_CODE_BY_STATUS[sqlite_verdicts[mutant]]
-            for mutant, code in codes.items()
-            if mutant in sqlite_verdicts and STATUS_BY_EXIT_CODE.get(code) in SURVIVED
+    now = verdicts([])
+    set_exit_codes(
+        {
+            mutant: EXIT_CODE_BY_STATUS[status]
+            for mutant, status in sqlite_verdicts.items()
+            if now.get(mutant) in SURVIVED
         }
-        if restore:
-            codes.update(restore)
-            meta.write_text(json.dumps(data, indent=4))
+    )
 
 
 def main(globs: list[str]) -> int:

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from app.migrations import upgrade_to_head
-from tests.fixtures.database import PostgresDatabases
 from tests.fixtures.reuse import Reuse, copy_kept_sqlite_template, schema_digest
+from tests.fixtures.worker_databases import PostgresDatabases
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [ROOT / "alembic" / "env.py", ROOT / "alembic" / "versions"]

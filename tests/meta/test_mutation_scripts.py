@@ -262,3 +262,33 @@ class TestImportTime:
             "pkg.x_f__mutmut_2": 1,
             "pkg.x_g__mutmut_1": 0,
         }
+
+
+class TestPostgresPass:
+    def test_a_mutant_neither_database_noticed_keeps_sqlites_verdict(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        meta = tmp_path / "mutants" / "app" / "core" / "reads.py.meta"
+        meta.parent.mkdir(parents=True)
+        after_postgres = {
+            "app.core.reads.x_f__mutmut_1": 1,
+            "app.core.reads.x_f__mutmut_2": 33,
+            "app.core.reads.x_f__mutmut_3": 0,
+        }
+        meta.write_text(json.dumps({"exit_code_by_key": after_postgres}))
+        monkeypatch.chdir(tmp_path)
+        run = load("mutation_run")
+
+        run.keep_sqlite_verdicts(
+            {
+                "app.core.reads.x_f__mutmut_1": "survived",
+                "app.core.reads.x_f__mutmut_2": "survived",
+                "app.core.reads.x_f__mutmut_3": "no tests",
+            }
+        )
+
+        assert json.loads(meta.read_text())["exit_code_by_key"] == {
+            "app.core.reads.x_f__mutmut_1": 1,
+            "app.core.reads.x_f__mutmut_2": 0,
+            "app.core.reads.x_f__mutmut_3": 33,
+        }

@@ -56,7 +56,7 @@ async def test_a_statement_the_server_refuses_fails_the_request_and_keeps_the_co
     error on the read path's own connection is SQLAlchemy's DBAPIError, a 500, and the
     connection serves the next read once the table is back."""
     if deployed.settings.is_sqlite:
-        pytest.skip("SQLite reads through SQLAlchemy: the asyncpg route is PostgreSQL's only")
+        pytest.skip("needs PostgreSQL: on SQLite reads take SQLAlchemy, not the asyncpg route")
     book = await committed_book(committed_db, await committed_user(committed_db))
     async with committed_db() as session:
         await session.execute(text("ALTER TABLE books RENAME TO books_moved"))

@@ -80,7 +80,7 @@ async def test_a_read_pool_that_cannot_connect_raises_sqlalchemys_error(
     (app/core/reads.py `_checked_out`): failing to connect is still SQLAlchemy's DBAPIError,
     the driver's error kept as its `orig`, as `engine.connect()` would raise it."""
     if not settings.database_url.startswith("postgresql+asyncpg"):
-        pytest.skip("the read path checks out the driver's own connection on asyncpg only")
+        pytest.skip("needs PostgreSQL: only there the read path checks out asyncpg's connection")
     url = make_url(settings.database_url).set(database="bookstore_reads_no_such_database")
     engine = create_async_engine(url)
     try:
