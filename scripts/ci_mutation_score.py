@@ -102,12 +102,15 @@ def mutant_diff(mutant: str) -> str:
     return str(get_diff_for_mutant(mutant))
 
 
-def added_lines(diff: str) -> str:
-    """The mutated text of a diff: its `+` lines, stripped, one per line."""
+def mutated_text(diff: str) -> str:
+    """What a mutant changes: the `+` lines of its diff, stripped, one per line; for a mutant
+    that only removes, each removed line as `removed: <line>`, so no blank entry excuses it."""
     lines = diff.splitlines()
-    return "\n".join(
-        line[1:].strip() for line in lines if line.startswith("+") and not line.startswith("+++")
-    )
+    added = [line[1:].strip() for line in lines if line.startswith("+") and line[:3] != "+++"]
+    if added:
+        return "\n".join(added)
+    removed = [line[1:].strip() for line in lines if line.startswith("-") and line[:3] != "---"]
+    return "\n".join(f"removed: {line}" for line in removed)
 
 
 def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, Equivalent]:
@@ -120,7 +123,7 @@ def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, Equivalent]:
 def is_equivalent(mutant: str, diff: str, equivalents: dict[str, Equivalent]) -> bool:
     """Listed, and still the same change: a renumbered mutant is not excused by an old entry."""
     entry = equivalents.get(mutant)
-    return entry is not None and entry.mutated.strip() == added_lines(diff)
+    return entry is not None and entry.mutated.strip() == mutated_text(diff)
 
 
 def write_shard(out: Path, globs: list[str]) -> int:

@@ -28,22 +28,21 @@ DEFAULT_KEY_PREFIX = "bookstore:login"
 REGISTRATION_KEY_PREFIX = "bookstore:register"
 
 
-class TooManyLoginAttempts(AppError):
+class RetryLater(AppError):
+    """A 429 whose Retry-After header is this client's wait, in seconds."""
+
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(headers={"Retry-After": str(retry_after)})
+
+
+class TooManyLoginAttempts(RetryLater):
     detail = "Too many login attempts, try again later"
 
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(headers={"Retry-After": str(retry_after)})
-        self.retry_after = retry_after
 
-
-class TooManyRegistrations(AppError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+class TooManyRegistrations(RetryLater):
     detail = "Too many registrations, try again later"
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(headers={"Retry-After": str(retry_after)})
-        self.retry_after = retry_after
 
 
 def _storage(settings: Settings, key_prefix: str) -> Storage:

@@ -132,6 +132,26 @@ class TestEquivalents:
 
         assert score.is_equivalent(entry.mutant, DIFF, {entry.mutant: entry}) is excused
 
+    @pytest.mark.parametrize(
+        ("mutated", "excused"),
+        [
+            pytest.param("removed: scope=scope,", True, id="same_line_removed"),
+            pytest.param("removed: client_id=client_id,", False, id="renumbered_removes_another"),
+            pytest.param("", False, id="blank_entry_excuses_no_removal"),
+        ],
+    )
+    def test_a_mutant_that_only_removes_a_line_is_named_by_the_line_it_removes(
+        self, mutated: str, excused: bool
+    ) -> None:
+        score = load("ci_mutation_score")
+        removal = (
+            "--- app/auth/schemas.py\n+++ app/auth/schemas.py\n@@ -1,3 +1,2 @@\n"
+            "         password=password,\n-        scope=scope,\n         client_id=client_id,\n"
+        )
+        entry = score.Equivalent(mutant="app.auth.x_f__mutmut_11", mutated=mutated, reason="r")
+
+        assert score.is_equivalent(entry.mutant, removal, {entry.mutant: entry}) is excused
+
     def test_the_reviewed_list_parses_and_every_entry_gives_a_reason(self) -> None:
         score = load("ci_mutation_score")
 

@@ -1,9 +1,10 @@
-"""Login-limit fixtures: the test's app gets a limiter on memory or on Redis, counters never shared.
+"""Rate-limit fixtures: the test's app gets a limiter on memory or on Redis, counters never shared.
 
-`login_limiter` (and `live_login_limiter`, `live_registration_limiter` for a live server's app)
-is parametrized (`memory`, `redis`): a test that asks for it runs on both storages. On Redis
-every test has its own key prefix, so xdist workers and tests never see each other's counters,
-and its keys are deleted afterwards. `TEST_REDIS_URL` points it elsewhere than the local Redis.
+`login_limiter` and `registration_limiter` (and `live_login_limiter`, `live_registration_limiter`
+for a live server's app) are parametrized (`memory`, `redis`): a test that asks for one runs on
+both storages. On Redis every test has its own key prefix, so xdist workers and tests never see
+each other's counters, and its keys are deleted afterwards. `TEST_REDIS_URL` points it
+elsewhere than the local Redis.
 """
 
 import os
@@ -88,21 +89,43 @@ async def live_login_limiter(
         yield limiter
 
 
-@pytest.fixture
-async def live_registration_limiter(
-    settings: Settings, limiter_redis_url: str | None
+@asynccontextmanager
+async def own_registration_limiter(
+    settings: Settings, redis_url: str | None
 ) -> AsyncIterator[RegistrationLimiter]:
-    """A registration limiter (the default REGISTER_RATE_LIMIT) on the parametrized storage, for
-    `app.state.registration_limiter` of a served app, like `live_login_limiter`."""
+    """A registration limiter (the default REGISTER_RATE_LIMIT) on memory or on `redis_url`,
+    with a key prefix of its own deleted afterwards."""
     prefix = f"test:{uuid4().hex}"
-    limiter_settings = settings.model_copy(update={"redis_url": limiter_redis_url})
+    limiter_settings = settings.model_copy(update={"redis_url": redis_url})
     limiter = build_registration_limiter(limiter_settings, key_prefix=prefix)
     try:
         yield limiter
     finally:
         await limiter.close()
-        if limiter_redis_url is not None:
-            await _delete_keys(limiter_redis_url, f"{prefix}:*")
+        if redis_url is not None:
+            await _delete_keys(redis_url, f"{prefix}:*")
+
+
+@pytest.fixture
+async def registration_limiter(
+    fresh_app: FastAPI, settings: Settings, limiter_redis_url: str | None
+) -> AsyncIterator[RegistrationLimiter]:
+    """The test app's registration limiter, on the parametrized storage, like `login_limiter`."""
+    async with own_registration_limiter(settings, limiter_redis_url) as limiter:
+        replaced: RegistrationLimiter = fresh_app.state.registration_limiter
+        fresh_app.state.registration_limiter = limiter
+        await replaced.close()
+        yield limiter
+
+
+@pytest.fixture
+async def live_registration_limiter(
+    settings: Settings, limiter_redis_url: str | None
+) -> AsyncIterator[RegistrationLimiter]:
+    """A registration limiter on the parametrized storage for `app.state.registration_limiter`
+    of a served app, like `live_login_limiter`."""
+    async with own_registration_limiter(settings, limiter_redis_url) as limiter:
+        yield limiter
 
 
 async def _delete_keys(url: str, pattern: str) -> None:
