@@ -1,12 +1,19 @@
-"""The client key (peer or trusted proxy's X-Forwarded-For), the 429 errors, limit settings and
-closing a limiter."""
+"""The client key (peer or trusted proxy's X-Forwarded-For), the 429 errors, limit settings,
+giving a failure back and closing a limiter."""
+
+from typing import cast
 
 import pytest
-from limits.aio.storage import MemoryStorage
+from limits.aio.storage import MemoryStorage, Storage
 from pydantic import ValidationError
 from starlette.requests import Request
 
-from app.auth.rate_limit import TooManyLoginAttempts, TooManyRegistrations, build_login_limiter
+from app.auth.rate_limit import (
+    TooManyLoginAttempts,
+    TooManyRegistrations,
+    _remove_newest,
+    build_login_limiter,
+)
 from app.core.client_address import TrustedProxies
 from app.core.config import Settings
 
@@ -143,3 +150,19 @@ class TestClose:
         await limiter.close()
 
         assert expiry.done()
+
+
+class UnknownLayoutStorage:
+    """A storage whose layout the limiter does not know (limits' MongoDB one, say); only its
+    name is read."""
+
+
+class TestGiveBack:
+    async def test_a_storage_without_a_known_layout_is_refused_by_its_name(self) -> None:
+        """Giving a failure back reads the storage's own layout (memory and Redis only): another
+        of limits' storages fails loudly rather than keeping every failure counted. The app
+        builds only those two (`_storage`), so the guard is called directly."""
+        with pytest.raises(TypeError) as refused:
+            await _remove_newest(cast(Storage, UnknownLayoutStorage()), "email/reader")
+
+        assert str(refused.value) == "no way to give a login attempt back on UnknownLayoutStorage"
