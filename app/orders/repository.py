@@ -20,7 +20,7 @@ async def mark_cancelled(session: AsyncSession, order_id: int) -> bool:
 
 
 async def get(session: AsyncSession, order_id: int) -> Order | None:
-    return await session.get(Order, order_id, populate_existing=True)
+    return await session.get(Order, order_id)
 
 
 async def list_page(
