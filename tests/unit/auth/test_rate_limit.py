@@ -148,6 +148,7 @@ class TestClose:
         assert expiry is not None
 
         await limiter.close()
+        await limiter.close()  # the kit's fixtures and the app's lifespan both close it
 
         assert expiry.done()
 
