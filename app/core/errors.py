@@ -140,8 +140,9 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     methods, all of them (RFC 9110, section 15.5.6)."""
     error = cast(HTTPException, exc)  # registered for HTTPException only
     if error.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
-        headers = {**(error.headers or {}), "Allow": ", ".join(allowed_methods(request))}
-        error = HTTPException(error.status_code, error.detail, headers=headers)
+        # Starlette's, the only 405: the status phrase, and an Allow of the one route's methods.
+        allow = ", ".join(allowed_methods(request))
+        error = HTTPException(status.HTTP_405_METHOD_NOT_ALLOWED, headers={"Allow": allow})
     return await http_exception_handler(request, error)
 
 

@@ -1,7 +1,7 @@
 """Case-insensitive search folds non-ASCII letters on every backend (SQLite's lower() does not)."""
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.support.data import CreateBook
@@ -9,6 +9,11 @@ from tests.support.data import CreateBook
 
 async def test_sql_lower_folds_non_ascii_letters(db_session: AsyncSession) -> None:
     assert await db_session.scalar(select(func.lower("ÉMILE ZOLA Ørsted"))) == "émile zola ørsted"
+
+
+async def test_sql_lower_of_null_is_null(db_session: AsyncSession) -> None:
+    """SQL's lower(NULL) is NULL; SQLite's replacement must agree, not raise."""
+    assert await db_session.scalar(select(func.lower(null()))) is None
 
 
 async def test_author_search_matches_accented_names_in_any_case(
