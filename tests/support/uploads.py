@@ -29,6 +29,14 @@ def tiny_png() -> bytes:
     )
 
 
+def padded_png(at_least: int) -> bytes:
+    """`tiny_png` with a tEXt comment before IEND, `at_least` bytes long in all."""
+    png = tiny_png()
+    iend = png[-12:]
+    padding = max(0, at_least - len(png) - 12 - len(b"Comment\x00"))
+    return png[:-12] + _png_chunk(b"tEXt", b"Comment\x00" + b"x" * padding) + iend
+
+
 # SOI, a JFIF APP0 segment, EOI.
 TINY_JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 # Header, logical screen, trailer.

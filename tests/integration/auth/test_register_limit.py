@@ -7,12 +7,16 @@ tests/resilience/auth/test_register.py.
 """
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import httpx
 import pytest
 import time_machine
+from redis.asyncio import Redis
 
-from tests.support.limits import ClientAt
+from app.auth.rate_limit import REGISTRATION_KEY_PREFIX, build_registration_limiter
+from app.core.config import Settings
+from tests.support.limits import TEST_REDIS_URL, ClientAt
 
 pytestmark = pytest.mark.usefixtures("registration_limiter")
 
@@ -71,3 +75,23 @@ class TestRegistrationsPerClient:
 
         assert statuses == [201] * BUDGET + [429]
         assert response.status_code == 201, response.text
+
+
+async def test_the_apps_limiter_keeps_its_counters_under_its_own_prefix_in_redis(
+    settings: Settings,
+) -> None:
+    """On Redis, registrations are counted under `bookstore:register:` (docs/decisions.md),
+    apart from the login limiter's keys; the fixtures above give each test a prefix of its own,
+    so this builds the app's limiter as the app does."""
+    client_key = f"client-{uuid4().hex}"
+    limiter = build_registration_limiter(settings.model_copy(update={"redis_url": TEST_REDIS_URL}))
+    redis = Redis.from_url(TEST_REDIS_URL, decode_responses=True)
+    try:
+        await limiter.admit(client_key)
+        keys = [key async for key in redis.scan_iter(match=f"*{client_key}*")]
+        assert keys == [f"{REGISTRATION_KEY_PREFIX}:LIMITER/client/{client_key}/10/1/hour"]
+    finally:
+        await limiter.close()
+        if written := [key async for key in redis.scan_iter(match=f"*{client_key}*")]:
+            await redis.delete(*written)
+        await redis.aclose()

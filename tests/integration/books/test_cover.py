@@ -16,7 +16,16 @@ from app.files.storage import LocalFileStorage, SavedFile
 from tests.fixtures.app import Overrides
 from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook
-from tests.support.uploads import TEXT, TINY_GIF, TINY_JPEG, TINY_PDF, TINY_WEBP, tiny_png, tree
+from tests.support.uploads import (
+    TEXT,
+    TINY_GIF,
+    TINY_JPEG,
+    TINY_PDF,
+    TINY_WEBP,
+    padded_png,
+    tiny_png,
+    tree,
+)
 
 
 async def _put_cover(client: httpx.AsyncClient, book: Book, content: bytes) -> httpx.Response:
@@ -251,6 +260,29 @@ class TestCoverLimit:
         assert response.json() == {"detail": f"File too large: at most {len(tiny_png())} bytes"}
         assert tree(Path(settings.upload_dir)) == kept
         assert (await client.get(f"/books/{book.id}/cover")).content == tiny_png()
+
+
+class TestCoverBodyLimit:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        """Every other request's body limit far under the cover's (MAX_COVER_BYTES)."""
+        return settings.model_copy(update={"max_body_bytes": 256})
+
+    @pytest.mark.auth("owner")
+    async def test_a_cover_over_the_body_limit_of_other_routes_is_stored(
+        self,
+        client: httpx.AsyncClient,
+        auth_client: httpx.AsyncClient,
+        create_book: CreateBook,
+        principal: Principal,
+    ) -> None:
+        book = await create_book(owner=principal.user)
+        cover = padded_png(at_least=1024)
+
+        response = await _put_cover(auth_client, book, cover)
+
+        assert response.status_code == 200, response.text
+        assert (await client.get(f"/books/{book.id}/cover")).content == cover
 
 
 class TestGetCover:
