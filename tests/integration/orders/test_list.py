@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import async_object_session
 
 from app.orders.models import OrderStatus
 from app.users.models import User
@@ -25,15 +26,24 @@ async def mixed_orders(
     create_user: CreateUser, create_order: CreateOrder, buyer: User
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Three orders of `buyer` (one cancelled) between two of another customer, as the API
-    sends them: (the buyer's, everyone's), each by id."""
+    sends them: (the buyer's, everyone's), each by id.
+
+    The cancelled one is cancelled after the others are written, as orders are: PostgreSQL then
+    keeps its row after theirs, so a list left in the table's order, not the id's, shows it."""
     other = await create_user()
     everyone = [
         await create_order(buyer=other),
         await create_order(buyer=buyer),
-        await create_order(buyer=buyer, status=OrderStatus.CANCELLED),
+        await create_order(buyer=buyer),
         await create_order(buyer=other),
         await create_order(buyer=buyer),
     ]
+    cancelled = everyone[2]
+    cancelled.status = OrderStatus.CANCELLED
+    session = async_object_session(cancelled)
+    assert session is not None
+    await session.flush()
+    await session.refresh(cancelled)
     mine = [order_public(order) for order in everyone if order.user_id == buyer.id]
     return mine, [order_public(order) for order in everyone]
 
