@@ -6,10 +6,12 @@ With SQLite as the database both run on SQLAlchemy connections: the same asserti
 """
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.books.models import Book
@@ -95,3 +97,32 @@ async def test_the_read_path_never_solves_the_session_dependency(
 
     assert (one.status_code, one.json()) == (200, book_public(book))
     assert (page.status_code, page.json()) == (200, [book_public(book)])
+
+
+async def test_prebuilt_reads_take_the_drivers_way_on_postgresql_and_keep_their_connection(
+    committed_db: async_sessionmaker[AsyncSession],
+    production_app: FastAPI,
+    production_client: httpx.AsyncClient,
+    database_url: str,
+) -> None:
+    """On PostgreSQL prebuilt reads (a lookup, the plain listing's total and page) run on the
+    bare asyncpg connection, so SQLAlchemy's cursor never sees them; on SQLite it does. Either
+    way the connection goes back to the pool whole: later requests open none."""
+    (book,) = await committed_books(committed_db, ["Alpha"])
+    warm = await production_client.get(f"/books/{book.id}")
+    engine = production_app.state.read_engine.sync_engine
+    statements: list[str] = []
+    connects: list[object] = []
+
+    def on_cursor(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", on_cursor)
+    event.listen(engine.pool, "connect", lambda *args: connects.append(args[0]))
+    later = [await production_client.get(f"/books/{book.id}") for _ in range(3)]
+    later.append(await production_client.get("/books"))  # its total, then its page
+
+    on_postgresql = make_url(database_url).get_backend_name() == "postgresql"
+    assert [r.status_code for r in [warm, *later]] == [200] * 5
+    assert len([s for s in statements if "FROM books" in s]) == (0 if on_postgresql else 5)
+    assert connects == []

@@ -77,6 +77,12 @@ class TestClientAddress:
 
         assert PROXIES.of(Request(scope)) == "198.51.100.7"
 
+    def test_a_request_without_a_peer_is_unknown(self) -> None:
+        """ASGI leaves `client` out when the server cannot tell (a Unix socket, some tests)."""
+        scope = {"type": "http", "headers": [(b"x-forwarded-for", b"198.51.100.7")]}
+
+        assert PROXIES.of(Request(scope)) == "unknown"
+
     def test_bad_trusted_proxy_entry_is_refused_by_name(self) -> None:
         with pytest.raises(ValueError, match=r"TRUSTED_PROXIES: 'proxy\.internal' is not an IP"):
             TrustedProxies.parse(["10.0.0.0/8", "proxy.internal"])
