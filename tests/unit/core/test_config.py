@@ -168,6 +168,17 @@ class TestSettings:
         with pytest.raises(ValidationError, match="Input should be greater than or equal to 1"):
             Settings.model_validate({field: value})
 
+    def test_list_settings_are_comma_separated_in_the_environment(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example ,,")
+        monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8,2001:db8::1")
+
+        settings = Settings(_env_file=None)
+
+        assert settings.cors_origins == ["https://a.example", "https://b.example"]
+        assert settings.trusted_proxies == ["10.0.0.0/8", "2001:db8::1"]
+
 
 def test_create_app_refuses_production_without_secret_key_before_building_anything(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 
 from app.books.models import Book
-from app.core.reads import Prebuilt, ReadConnection, _driver_sql, on_driver
+from app.core.reads import Prebuilt, ReadConnection, Reads, _driver_sql, on_driver
 
 
 def test_prebuilt_sql_numbers_its_parameters_for_asyncpg() -> None:
@@ -36,6 +36,22 @@ def test_a_statement_built_per_request_is_compiled_for_the_driver_on_the_spot() 
 def test_a_read_connection_without_session_or_engine_is_refused() -> None:
     with pytest.raises(TypeError, match="needs a session or an engine"):
         ReadConnection()
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param({}, id="neither"),
+        pytest.param({"session": object(), "engine": object()}, id="both"),
+    ],
+)
+def test_reads_on_neither_or_both_a_session_and_an_engine_is_refused(
+    where: dict[str, Any],
+) -> None:
+    with pytest.raises(
+        TypeError, match=r"^Reads runs on a session or on an engine: give exactly one$"
+    ):
+        Reads(**where)
 
 
 async def test_the_driver_gets_the_sql_and_its_arguments_and_its_answer_is_returned() -> None:

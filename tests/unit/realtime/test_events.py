@@ -33,7 +33,9 @@ def test_visibility(viewer: Viewer, event: DomainEvent, sees: bool) -> None:
     assert viewer.sees(event) is sees
 
 
-async def test_failing_subscriber_does_not_stop_the_others() -> None:
+async def test_failing_subscriber_does_not_stop_the_others(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     bus = InProcessEventBus()
     received: list[DomainEvent] = []
 
@@ -45,8 +47,14 @@ async def test_failing_subscriber_does_not_stop_the_others() -> None:
 
     bus.subscribe(broken)
     bus.subscribe(recorder)
-    await bus.publish(BOOK)
+    with caplog.at_level("ERROR", logger="app.core.events"):
+        await bus.publish(BOOK)
+
     assert received == [BOOK]
+    # The failure is logged, naming the event, with the subscriber's traceback.
+    assert [(r.getMessage(), r.exc_info is not None) for r in caplog.records] == [
+        ("event subscriber failed for book.created", True)
+    ]
 
 
 async def test_unsubscribed_subscriber_gets_nothing_more() -> None:
