@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.books.models import Book
@@ -34,3 +35,14 @@ async def test_a_timestamp_reads_back_in_utc_under_another_local_zone(
 
     assert read is not None
     assert (read, read.utcoffset()) == (written, timedelta(0))
+
+
+async def test_a_naive_timestamp_is_refused_by_name_before_it_is_written(
+    create_book: CreateBook,
+) -> None:
+    """A timestamp without an offset would be stored as if it were UTC: a caller's mistake."""
+    with pytest.raises(StatementError) as refused:
+        await create_book(created_at=datetime(2026, 1, 31, 12, 0))
+
+    assert isinstance(refused.value.orig, ValueError)
+    assert str(refused.value.orig) == "naive datetime given for a UTC column"

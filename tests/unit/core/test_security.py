@@ -104,6 +104,18 @@ class TestCreateToken:
             },
         )
 
+    def test_the_configured_algorithm_signs_and_checks_the_token(
+        self, settings: Settings, now: datetime
+    ) -> None:
+        hs384 = settings.model_copy(update={"jwt_algorithm": "HS384"})
+
+        token = create_token(
+            hs384, subject=42, role="customer", token_type=TokenType.ACCESS, now=now
+        )
+
+        assert jwt.get_unverified_header(token)["alg"] == "HS384"
+        assert decode_token(hs384, token, expected=TokenType.ACCESS).subject == 42
+
     def test_refresh_token_lives_seven_days(self, settings: Settings, now: datetime) -> None:
         token = create_token(
             settings, subject=1, role="admin", token_type=TokenType.REFRESH, now=now
