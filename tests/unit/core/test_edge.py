@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.body_limit import BodyLimits
-from app.core.edge import Edge, Wrap
+from app.core.edge import Edge, Wrap, route_path
 from app.core.security_headers import CSP, DOCS_CSP, SecurityHeaders, raw_header
 
 BASE_URL = "http://test"
@@ -236,3 +236,18 @@ async def _no_receive() -> Message:
 
 async def _no_send(message: Message) -> None:
     raise AssertionError("not called")
+
+
+@pytest.mark.parametrize(
+    ("root_path", "path", "expected"),
+    [
+        pytest.param("", "/books", "/books", id="at_the_root"),
+        pytest.param("/api", "/api/books", "/books", id="path_holds_the_root_path"),
+        pytest.param("/api", "/books", "/books", id="server_that_leaves_the_root_path_out"),
+    ],
+)
+def test_the_route_path_drops_the_root_path_only_where_the_path_starts_with_it(
+    root_path: str, path: str, expected: str
+) -> None:
+    """ASGI servers differ: most send the full path, some the path without the root_path."""
+    assert route_path({"type": "http", "path": path, "root_path": root_path}) == expected
