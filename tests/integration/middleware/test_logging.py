@@ -1,8 +1,10 @@
 """Logs through the app: the request id on every line of a request, one access line per request,
 and no password or token in any line, whoever logs it."""
 
+import asyncio
 import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -10,6 +12,7 @@ import pytest
 import structlog
 from dirty_equals import IsFloat, IsStr
 from fastapi import FastAPI, Request
+from fastapi.responses import StreamingResponse
 
 from app.core.config import Settings
 from app.users.models import User
@@ -105,6 +108,47 @@ class TestRequestIdInLogs:
 
         events = [(line["event"], line["request_id"]) for line in lines(output.getvalue())]
         assert events == [("unhandled_exception", "trace-500"), ("request", "trace-500")]
+
+    async def test_a_response_that_breaks_off_mid_body_still_gets_its_access_line(
+        self, fresh_app: FastAPI, client: httpx.AsyncClient, json_settings: Settings
+    ) -> None:
+        """The status went out, the body never finished: the line is written on the way out."""
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield b"first"
+            raise RuntimeError("the stream broke")
+
+        async def broken_stream() -> StreamingResponse:
+            return StreamingResponse(chunks())
+
+        fresh_app.add_api_route("/test/broken-stream", broken_stream)
+
+        with captured_log_output(json_settings) as output, pytest.raises(RuntimeError):
+            await client.get("/test/broken-stream", headers={"X-Request-ID": "trace-cut"})
+
+        access = [line for line in lines(output.getvalue()) if line["logger"] == "app.request"]
+        assert [(line["event"], line.get("status"), line["request_id"]) for line in access] == [
+            ("unhandled_exception", None, "trace-cut"),
+            ("request", 200, "trace-cut"),
+        ]
+
+    async def test_the_access_lines_duration_is_the_requests_in_milliseconds(
+        self, fresh_app: FastAPI, client: httpx.AsyncClient, json_settings: Settings
+    ) -> None:
+        async def slow() -> dict[str, str]:
+            await asyncio.sleep(0.05)
+            return {"status": "slow"}
+
+        fresh_app.add_api_route("/test/slow", slow)
+
+        with captured_log_output(json_settings) as output:
+            response = await client.get("/test/slow")
+
+        assert response.status_code == 200, response.text
+        access = [line for line in lines(output.getvalue()) if line["logger"] == "app.request"]
+        # About the 50 ms slept (the loop may wake a hair early); the upper bound only catches a
+        # duration that is no duration.
+        assert [line["duration_ms"] for line in access] == [IsFloat(ge=40, lt=60_000)]
 
 
 @pytest.mark.parametrize(
