@@ -1,7 +1,6 @@
 """Logs through the app: the request id on every line of a request, one access line per request,
 and no password or token in any line, whoever logs it."""
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -132,23 +131,36 @@ class TestRequestIdInLogs:
             ("request", 200, "trace-cut"),
         ]
 
-    async def test_the_access_lines_duration_is_the_requests_in_milliseconds(
-        self, fresh_app: FastAPI, client: httpx.AsyncClient, json_settings: Settings
+    async def test_the_access_lines_duration_runs_to_the_last_body_byte_in_milliseconds(
+        self,
+        fresh_app: FastAPI,
+        client: httpx.AsyncClient,
+        json_settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        async def slow() -> dict[str, str]:
-            await asyncio.sleep(0.05)
-            return {"status": "slow"}
+        """The edge's clock is the test's: the request starts at 10 s, the headers go at 10.125 s
+        and the last byte at 10.5001234 s, so the line says 500.12 ms, not 125 ms."""
+        clock = {"now": 10.0}
+        monkeypatch.setattr("app.core.edge.perf_counter", lambda: clock["now"])
 
-        fresh_app.add_api_route("/test/slow", slow)
+        async def body() -> AsyncIterator[bytes]:
+            clock["now"] = 10.25
+            yield b"first"
+            clock["now"] = 10.5001234
+            yield b"last"
+
+        async def timed() -> StreamingResponse:
+            clock["now"] = 10.125
+            return StreamingResponse(body())
+
+        fresh_app.add_api_route("/test/timed", timed)
 
         with captured_log_output(json_settings) as output:
-            response = await client.get("/test/slow")
+            response = await client.get("/test/timed")
 
         assert response.status_code == 200, response.text
         access = [line for line in lines(output.getvalue()) if line["logger"] == "app.request"]
-        # About the 50 ms slept (the loop may wake a hair early); the upper bound only catches a
-        # duration that is no duration.
-        assert [line["duration_ms"] for line in access] == [IsFloat(ge=40, lt=60_000)]
+        assert [line["duration_ms"] for line in access] == [500.12]
 
 
 @pytest.mark.parametrize(
