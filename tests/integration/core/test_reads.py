@@ -3,15 +3,17 @@ connection of the app's own read engine and gives it back before the response (a
 Everywhere else the kit overrides `get_reads` with the test's session."""
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
-from sqlalchemy import make_url, select
+from sqlalchemy import bindparam, make_url, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import QueuePool
 
 from app.books.models import Book
@@ -19,6 +21,7 @@ from app.core.config import Settings
 from app.core.reads import Prebuilt, Reads
 from app.main import create_app
 from app.migrations import upgrade_to_head
+from tests.factories import BookFactory, UserFactory, persist
 from tests.fixtures.app import BASE_URL
 from tests.support.payloads.books import DUNE
 from tests.support.tokens import bearer
@@ -93,3 +96,29 @@ async def test_a_read_pool_that_cannot_connect_raises_sqlalchemys_error(
     assert type(raised.value) is DBAPIError
     assert isinstance(raised.value.orig, engine.dialect.loaded_dbapi.Error)
     assert "bookstore_reads_no_such_database" in str(raised.value.orig)
+
+
+async def test_the_tests_read_path_runs_prebuilt_reads_the_way_production_runs_them(
+    db_session: AsyncSession,
+) -> None:
+    """On the test's session (`Reads.on_session`, the kit's read path) a prebuilt read takes
+    the driver's route on asyncpg, as production's does, inside the session's transaction:
+    the hook sees its SQL with asyncpg's `$n` parameters, and it finds the row the session has
+    not flushed yet. On SQLite it runs on the session, and the hook sees nothing."""
+    owner = await persist(db_session, UserFactory)
+    book = BookFactory.build(owner_id=owner.id, title="Read before the flush")
+    db_session.add(book)
+    by_title = Prebuilt.of(select(Book.id).where(Book.title == bindparam("title")))
+    seen: list[tuple[str, list[object]]] = []
+
+    def record(sql: str, arguments: Sequence[Any]) -> None:
+        seen.append((sql, list(arguments)))
+
+    reads = Reads.on_session(db_session, on_driver_statement=record)
+    async with reads.connection() as db:
+        row = await db.first(by_title, {"title": book.title})
+
+    assert row is not None
+    assert row["id"] == book.id
+    on_asyncpg = db_session.get_bind().dialect.driver == "asyncpg"
+    assert seen == ([(by_title.sql, [book.title])] if on_asyncpg else [])
