@@ -10,7 +10,7 @@ import httpx
 import pytest
 import structlog
 from dirty_equals import IsFloat, IsStr
-from fastapi import FastAPI, Request
+from fastapi import BackgroundTasks, FastAPI, Request
 from fastapi.responses import StreamingResponse
 
 from app.core.config import Settings
@@ -161,6 +161,37 @@ class TestRequestIdInLogs:
         assert response.status_code == 200, response.text
         access = [line for line in lines(output.getvalue()) if line["logger"] == "app.request"]
         assert [line["duration_ms"] for line in access] == [500.12]
+
+    async def test_the_access_line_is_written_at_the_last_byte_before_background_tasks_run(
+        self,
+        fresh_app: FastAPI,
+        client: httpx.AsyncClient,
+        json_settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Starlette runs a response's background tasks (a mail to send) after its last byte,
+        inside the app: the client has its answer by then, so the line's duration stops there,
+        at 250 ms, not when the task is done, 89 s later on the test's clock."""
+        clock = {"now": 10.0}
+        monkeypatch.setattr("app.core.edge.perf_counter", lambda: clock["now"])
+
+        def slow_task() -> None:
+            clock["now"] = 99.0
+
+        async def with_task(background_tasks: BackgroundTasks) -> dict[str, bool]:
+            clock["now"] = 10.25
+            background_tasks.add_task(slow_task)
+            return {"queued": True}
+
+        fresh_app.add_api_route("/test/with-task", with_task)
+
+        with captured_log_output(json_settings) as output:
+            response = await client.get("/test/with-task")
+
+        assert response.status_code == 200, response.text
+        assert clock["now"] == 99.0
+        access = [line for line in lines(output.getvalue()) if line["logger"] == "app.request"]
+        assert [line["duration_ms"] for line in access] == [250.0]
 
 
 @pytest.mark.parametrize(
