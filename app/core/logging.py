@@ -176,9 +176,9 @@ def uses_json(settings: Settings) -> bool:
 def _renderer(settings: Settings, *, colors: bool) -> Processor:
     if uses_json(settings):
         return structlog.processors.JSONRenderer()
-    return structlog.dev.ConsoleRenderer(
-        colors=colors, exception_formatter=structlog.dev.plain_traceback
-    )
+    # No exception_formatter: format_exc_info, before it in build_formatter, has already turned
+    # the traceback into the text it prints as it is (and redact_rendered has masked it).
+    return structlog.dev.ConsoleRenderer(colors=colors)
 
 
 def build_formatter(settings: Settings, *, colors: bool = False) -> logging.Formatter:

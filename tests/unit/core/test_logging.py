@@ -3,6 +3,7 @@ redact_secrets: what it masks and what it leaves alone."""
 
 import json
 import logging
+import logging.handlers
 from collections.abc import Callable
 from typing import Any, ClassVar
 from unittest.mock import patch
@@ -12,7 +13,13 @@ import structlog
 from dirty_equals import IsStr
 
 from app.core.config import Environment, Settings
-from app.core.logging import HANDLER_NAME, REDACTED, AccessLog, redact_secrets
+from app.core.logging import (
+    HANDLER_NAME,
+    REDACTED,
+    AccessLog,
+    build_formatter,
+    redact_secrets,
+)
 from tests.support.logs import captured_log_output
 
 TIMESTAMP = IsStr(regex=r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
@@ -105,6 +112,22 @@ class TestFormat:
             structlog.stdlib.get_logger("app.test").warning("careful")
 
         assert [json.loads(line)["event"] for line in output.getvalue().splitlines()] == ["careful"]
+
+    def test_console_lines_are_colored_only_when_asked(self) -> None:
+        """A terminal gets ANSI colors (`configure_logging` asks when its stream is a TTY);
+        anything else, and a caller that does not say, gets plain text."""
+        console = settings_for(Environment.DEVELOPMENT)
+
+        def formatted(formatter: logging.Formatter) -> str:
+            record = logging.LogRecord("app.test", logging.INFO, __file__, 1, "hello", None, None)
+            return formatter.format(record)
+
+        colored = formatted(build_formatter(console, colors=True))
+        plain = formatted(build_formatter(console))
+
+        assert "\x1b[" in colored
+        assert "\x1b[" not in plain
+        assert "hello" in plain
 
     def test_a_traceback_is_redacted_too(self) -> None:
         with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
@@ -264,6 +287,20 @@ class TestAccessLog:
             access_line()
 
         assert [record.name for record in caplog.records] == ["app.request"]
+        assert without_timestamp(output.getvalue()) == [self.EXPECTED]
+
+    def test_a_handler_on_the_access_logger_itself_gets_the_line(
+        self, app_handler_alone: Callable[[], None], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The direct write is for the app's JSON handler alone: a handler someone put on
+        `app.request` gets the line through logging, and the root's handler still gets it."""
+        own = logging.handlers.BufferingHandler(capacity=10)
+        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
+            app_handler_alone()
+            monkeypatch.setattr(logging.getLogger("app.request"), "handlers", [own])
+            access_line()
+
+        assert [record.name for record in own.buffer] == ["app.request"]
         assert without_timestamp(output.getvalue()) == [self.EXPECTED]
 
     def test_console_lines_go_through_logging(self, app_handler_alone: Callable[[], None]) -> None:
