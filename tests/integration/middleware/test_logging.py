@@ -131,17 +131,22 @@ class TestRequestIdInLogs:
             ("request", 200, "trace-cut"),
         ]
 
+    @pytest.fixture
+    def clock(self, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+        """The edge's clock, the test's: `clock["now"]` is what it reads, 10 s to begin with."""
+        clock = {"now": 10.0}
+        monkeypatch.setattr("app.core.edge.perf_counter", lambda: clock["now"])
+        return clock
+
     async def test_the_access_lines_duration_runs_to_the_last_body_byte_in_milliseconds(
         self,
         fresh_app: FastAPI,
         client: httpx.AsyncClient,
         json_settings: Settings,
-        monkeypatch: pytest.MonkeyPatch,
+        clock: dict[str, float],
     ) -> None:
-        """The edge's clock is the test's: the request starts at 10 s, the headers go at 10.125 s
-        and the last byte at 10.5001234 s, so the line says 500.12 ms, not 125 ms."""
-        clock = {"now": 10.0}
-        monkeypatch.setattr("app.core.edge.perf_counter", lambda: clock["now"])
+        """The request starts at 10 s on the edge's clock, the headers go at 10.125 s and the
+        last byte at 10.5001234 s, so the line says 500.12 ms, not 125 ms."""
 
         async def body() -> AsyncIterator[bytes]:
             clock["now"] = 10.25
@@ -167,13 +172,11 @@ class TestRequestIdInLogs:
         fresh_app: FastAPI,
         client: httpx.AsyncClient,
         json_settings: Settings,
-        monkeypatch: pytest.MonkeyPatch,
+        clock: dict[str, float],
     ) -> None:
         """Starlette runs a response's background tasks (a mail to send) after its last byte,
         inside the app: the client has its answer by then, so the line's duration stops there,
-        at 250 ms, not when the task is done, 89 s later on the test's clock."""
-        clock = {"now": 10.0}
-        monkeypatch.setattr("app.core.edge.perf_counter", lambda: clock["now"])
+        at 250 ms, not when the task is done, 89 s later on the edge's clock."""
 
         def slow_task() -> None:
             clock["now"] = 99.0
