@@ -40,7 +40,8 @@ _SECRET_WORD = re.compile(r"(?i)bearer|password|token|secret|authorization|cooki
 
 # Values that only our own processors and middleware write (a clock reading, a level, a logger
 # name, a request id validated to `[A-Za-z0-9._-]`): no secret can be in them, so they skip the
-# text search. Numbers, booleans and None skip it too. Caller text (event, path...) never does.
+# text search. Numbers, booleans and None skip it too. Caller text (event, path, a caller's own
+# `_key`...) never does; structlog's `_record` (a LogRecord) goes through `_redact` unchanged.
 _OWN_KEYS = frozenset({"timestamp", "level", "logger", "request_id"})
 _PLAIN = frozenset({int, float, bool, NoneType})
 # What the formatter adds after `redact_secrets` ran: tracebacks and stacks rendered to text.
@@ -76,8 +77,6 @@ def _redact(value: object) -> object:
 
 
 def _redact_entry(key: str, value: object) -> object:
-    if key.startswith("_"):  # structlog's own (`_record`, `_from_structlog`)
-        return value
     if _is_sensitive_name(key):
         return REDACTED
     if key in _OWN_KEYS or type(value) in _PLAIN:

@@ -83,6 +83,13 @@ class TestClientAddress:
 
         assert PROXIES.of(Request(scope)) == "unknown"
 
+    def test_a_network_written_with_host_bits_is_that_network(self) -> None:
+        """An interface's address with its prefix (`ip addr` prints `10.1.2.3/8`) means its
+        network: it is not refused as a malformed entry."""
+        proxies = TrustedProxies.parse([" 10.1.2.3/8 "])
+
+        assert proxies.client_address("10.200.0.1", ["198.51.100.7"]) == "198.51.100.7"
+
     def test_bad_trusted_proxy_entry_is_refused_by_name(self) -> None:
         with pytest.raises(ValueError, match=r"TRUSTED_PROXIES: 'proxy\.internal' is not an IP"):
             TrustedProxies.parse(["10.0.0.0/8", "proxy.internal"])

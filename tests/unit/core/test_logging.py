@@ -1,11 +1,13 @@
 """configure_logging: JSON or console by settings, stdlib routed through structlog, idempotent;
 redact_secrets: what it masks and what it leaves alone."""
 
+import io
 import json
 import logging
 import logging.handlers
+import sys
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TextIO, cast
 from unittest.mock import patch
 
 import pytest
@@ -18,6 +20,7 @@ from app.core.logging import (
     REDACTED,
     AccessLog,
     build_formatter,
+    configure_logging,
     redact_secrets,
 )
 from tests.support.logs import captured_log_output
@@ -37,6 +40,27 @@ def settings_for(environment: Environment, log_format: str | None = None) -> Set
 
 def log_hello() -> None:
     structlog.stdlib.get_logger("app.test").info("hello", n=1)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+class BareStream:
+    """Only what a handler writes with: no `isatty` at all."""
+
+    def __init__(self) -> None:
+        self._text = io.StringIO()
+
+    def write(self, text: str) -> int:
+        return self._text.write(text)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> str:
+        return self._text.getvalue()
 
 
 class TestFormat:
@@ -97,6 +121,16 @@ class TestFormat:
             }
         ]
 
+    def test_uvicorns_access_logger_writes_nowhere_not_even_a_warning(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """It does not propagate, and it keeps a handler that discards: a logger with neither
+        would hand its warnings to logging's last resort, which prints them to stderr."""
+        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
+            logging.getLogger("uvicorn.access").warning("127.0.0.1 - GET / 500")
+
+        assert (output.getvalue(), capsys.readouterr().err) == ("", "")
+
     def test_configuring_twice_keeps_one_handler_and_one_line_per_call(self) -> None:
         settings = settings_for(Environment.PRODUCTION)
         with captured_log_output(settings), captured_log_output(settings) as output:
@@ -128,6 +162,39 @@ class TestFormat:
         assert "\x1b[" in colored
         assert "\x1b[" not in plain
         assert "hello" in plain
+
+    @pytest.mark.parametrize(
+        ("stream_type", "colored"),
+        [
+            pytest.param(Terminal, True, id="terminal"),
+            pytest.param(io.StringIO, False, id="file"),
+            pytest.param(BareStream, False, id="stream_without_isatty"),
+        ],
+    )
+    def test_configure_logging_colors_console_lines_on_a_terminal_only(
+        self, stream_type: type[io.StringIO | BareStream], colored: bool
+    ) -> None:
+        console = settings_for(Environment.DEVELOPMENT)
+        stream = stream_type()
+        with captured_log_output(console):
+            configure_logging(console, stream=cast(TextIO, stream))
+            log_hello()
+
+        written = stream.getvalue()
+        assert ("\x1b[" in written, "hello" in written) == (colored, True)
+
+    def test_by_default_lines_go_to_the_current_stderr_colored_if_it_is_a_terminal(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        console = settings_for(Environment.DEVELOPMENT)
+        terminal = Terminal()
+        with captured_log_output(console):
+            monkeypatch.setattr(sys, "stderr", terminal)
+            configure_logging(console)
+            log_hello()
+
+        written = terminal.getvalue()
+        assert ("\x1b[" in written, "hello" in written) == (True, True)
 
     def test_a_traceback_is_redacted_too(self) -> None:
         with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
@@ -208,6 +275,11 @@ class TestRedactSecrets:
                 {"event": "login", "email": "a@b.c", "token_type": "bearer", "status": 200},
                 id="harmless_left_alone",
             ),
+            pytest.param(
+                {"_password": "p", "_note": "sent token=abc"},
+                {"_password": REDACTED, "_note": f"sent token={REDACTED}"},
+                id="a_callers_keys_with_an_underscore",
+            ),
         ],
     )
     def test_masks_exactly_the_secrets(
@@ -218,9 +290,9 @@ class TestRedactSecrets:
     def test_leaves_structlogs_own_keys_alone(self) -> None:
         record = logging.makeLogRecord({"msg": "x"})
 
-        redacted = redact_secrets(None, "info", {"event": "x", "_record": record})
+        own = {"event": "x", "_record": record, "_from_structlog": True}
 
-        assert redacted == {"event": "x", "_record": record}
+        assert redact_secrets(None, "info", dict(own)) == own
 
 
 @pytest.fixture
