@@ -209,6 +209,8 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
 
     `stream`: where lines go (default: the current `sys.stderr`).
     """
+    # Loggers are not cached: a cached one would keep the configuration of its first use, and
+    # tests configure structlog again after that (a capture of their own).
     structlog.configure(
         processors=[
             structlog.stdlib.filter_by_level,
@@ -217,7 +219,6 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> No
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        # Caching would pin loggers to this configuration; tests swap it (capture_logs).
         cache_logger_on_first_use=False,
     )
     # JSON lines may also be written without a LogRecord (AccessLog): the shared processors

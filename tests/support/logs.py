@@ -6,11 +6,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import structlog
+from dirty_equals import IsStr
 
-from app.core.config import Settings
+from app.core.config import Environment, Settings
 from app.core.logging import HANDLER_NAME, configure_logging
 
 ROUTED_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+TIMESTAMP = IsStr(regex=r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
+
+
+def settings_for(environment: Environment, log_format: str | None = None) -> Settings:
+    return Settings.model_validate(
+        {"environment": environment, "log_format": log_format, "secret_key": "k" * 32}
+    )
 
 
 @contextmanager

@@ -4,38 +4,41 @@ redact_secrets: what it masks and what it leaves alone."""
 import io
 import json
 import logging
+import logging.config
 import logging.handlers
 import sys
-from collections.abc import Callable
-from typing import Any, ClassVar, TextIO, cast
-from unittest.mock import patch
+from typing import Any, TextIO, cast
 
 import pytest
 import structlog
+import structlog.testing
+import uvicorn.config
 from dirty_equals import IsStr
 
-from app.core.config import Environment, Settings
+from app.core.config import Environment
 from app.core.logging import (
     HANDLER_NAME,
     REDACTED,
-    AccessLog,
     build_formatter,
     configure_logging,
     redact_secrets,
 )
-from tests.support.logs import captured_log_output
+from tests.support.logs import ROUTED_LOGGERS, TIMESTAMP, captured_log_output, settings_for
 
-TIMESTAMP = IsStr(regex=r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z")
 CONSOLE_LINE = IsStr(regex=r"\d{4}-\d\d-\d\dT[\d:.]+Z \[info\s*\] hello\s+\[app\.test\] n=1")
 
 
 PAIRS_REDACTED = f'got password={REDACTED}&x=1 {{"refresh_token": "{REDACTED}"}} Token: {REDACTED}'
 
 
-def settings_for(environment: Environment, log_format: str | None = None) -> Settings:
-    return Settings.model_validate(
-        {"environment": environment, "log_format": log_format, "secret_key": "k" * 32}
-    )
+# A log config that gives uvicorn.error a handler of its own and stops it propagating, as a
+# `--log-config` file may (and gunicorn's uvicorn worker does).
+ERROR_LOGGER_OF_ITS_OWN = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr"}},
+    "loggers": {"uvicorn.error": {"handlers": ["stderr"], "level": "INFO", "propagate": False}},
+}
 
 
 def log_hello() -> None:
@@ -120,6 +123,50 @@ class TestFormat:
                 "timestamp": TIMESTAMP,
             }
         ]
+
+    @pytest.mark.parametrize(
+        "log_config",
+        [
+            pytest.param(uvicorn.config.LOGGING_CONFIG, id="uvicorns_own"),
+            pytest.param(ERROR_LOGGER_OF_ITS_OWN, id="uvicorn_error_with_a_handler_of_its_own"),
+        ],
+    )
+    def test_uvicorn_lines_come_out_once_in_ours_after_uvicorns_log_config(
+        self,
+        log_config: dict[str, Any],
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """uvicorn applies its log config (handlers of its own, not propagating) before the app
+        starts; the lifespan's `configure_logging` then routes its loggers through ours."""
+        for name in ROUTED_LOGGERS:
+            monkeypatch.setattr(logging.getLogger(name), "level", logging.getLogger(name).level)
+        settings = settings_for(Environment.PRODUCTION)
+        with captured_log_output(settings) as output:
+            logging.config.dictConfig(log_config)
+            configure_logging(settings, stream=output)
+            logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
+            logging.getLogger("uvicorn.access").info(
+                '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/", "1.1", 200
+            )
+
+        assert [json.loads(line)["event"] for line in output.getvalue().splitlines()] == [
+            "Started server process [42]"
+        ]
+        assert capsys.readouterr() == ("", "")
+
+    def test_a_logger_that_already_logged_follows_a_later_configuration(self) -> None:
+        """Loggers are not cached on first use: a module's logger that already logged follows a
+        later `structlog.configure` (a test's capture, a plugin's), not the first one it saw."""
+        logger = structlog.stdlib.get_logger("app.test")
+        capture = structlog.testing.LogCapture()
+        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
+            logger.info("before")
+            structlog.configure(processors=[capture])
+            logger.info("during")
+
+        assert [entry["event"] for entry in capture.entries] == ["during"]
+        assert [json.loads(line)["event"] for line in output.getvalue().splitlines()] == ["before"]
 
     def test_uvicorns_access_logger_writes_nowhere_not_even_a_warning(
         self, capsys: pytest.CaptureFixture[str]
@@ -293,103 +340,3 @@ class TestRedactSecrets:
         own = {"event": "x", "_record": record, "_from_structlog": True}
 
         assert redact_secrets(None, "info", dict(own)) == own
-
-
-@pytest.fixture
-def app_handler_alone(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """Call it inside `captured_log_output`: the root keeps only the app's handler (as in
-    production), without pytest's capture handlers, until the test ends."""
-
-    def detach_others() -> None:
-        root = logging.getLogger()
-        ours = [handler for handler in root.handlers if handler.get_name() == HANDLER_NAME]
-        monkeypatch.setattr(root, "handlers", ours)
-
-    return detach_others
-
-
-def access_line(path: str = "/books/7?token=abc") -> None:
-    with structlog.contextvars.bound_contextvars(request_id="trace-1", user_id=3):
-        AccessLog("app.request").info(
-            "request", method="GET", path=path, status=200, duration_ms=1.25
-        )
-
-
-def without_timestamp(output: str) -> list[dict[str, Any]]:
-    return [
-        {key: value for key, value in json.loads(line).items() if key != "timestamp"}
-        for line in output.splitlines()
-    ]
-
-
-class TestAccessLog:
-    EXPECTED: ClassVar[dict[str, Any]] = {
-        "method": "GET",
-        "path": f"/books/7?token={REDACTED}",
-        "status": 200,
-        "duration_ms": 1.25,
-        "event": "request",
-        "user_id": 3,
-        "request_id": "trace-1",
-        "logger": "app.request",
-        "level": "info",
-    }
-
-    def test_written_directly_it_is_the_line_logging_writes(
-        self, app_handler_alone: Callable[[], None]
-    ) -> None:
-        settings = settings_for(Environment.PRODUCTION)
-        with captured_log_output(settings) as through_logging:
-            access_line()
-        with captured_log_output(settings) as direct:
-            app_handler_alone()
-            with patch.object(
-                structlog.stdlib.BoundLogger, "info", side_effect=AssertionError("not direct")
-            ):
-                access_line()
-
-        assert without_timestamp(direct.getvalue()) == [self.EXPECTED]
-        assert without_timestamp(through_logging.getvalue()) == [self.EXPECTED]
-        assert json.loads(direct.getvalue())["timestamp"] == TIMESTAMP
-
-    def test_another_handler_on_the_root_gets_the_line_through_logging(
-        self, caplog: pytest.LogCaptureFixture
-    ) -> None:
-        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
-            access_line()
-
-        assert [record.name for record in caplog.records] == ["app.request"]
-        assert without_timestamp(output.getvalue()) == [self.EXPECTED]
-
-    def test_a_handler_on_the_access_logger_itself_gets_the_line(
-        self, app_handler_alone: Callable[[], None], monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """The direct write is for the app's JSON handler alone: a handler someone put on
-        `app.request` gets the line through logging, and the root's handler still gets it."""
-        own = logging.handlers.BufferingHandler(capacity=10)
-        with captured_log_output(settings_for(Environment.PRODUCTION)) as output:
-            app_handler_alone()
-            monkeypatch.setattr(logging.getLogger("app.request"), "handlers", [own])
-            access_line()
-
-        assert [record.name for record in own.buffer] == ["app.request"]
-        assert without_timestamp(output.getvalue()) == [self.EXPECTED]
-
-    def test_console_lines_go_through_logging(self, app_handler_alone: Callable[[], None]) -> None:
-        with captured_log_output(settings_for(Environment.DEVELOPMENT)) as output:
-            app_handler_alone()
-            access_line("/books/7")
-
-        assert output.getvalue().splitlines() == [
-            IsStr(regex=r".*\[info\s*\] request\s+\[app\.request\] duration_ms=1\.25 .*")
-        ]
-
-    def test_below_the_level_nothing_is_written(
-        self, app_handler_alone: Callable[[], None]
-    ) -> None:
-        settings = settings_for(Environment.PRODUCTION).model_copy(update={"log_level": "warning"})
-        with captured_log_output(settings) as output:
-            app_handler_alone()
-            access_line()
-
-        assert output.getvalue() == ""
