@@ -66,6 +66,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.http_client.aclose()
 
 
+# Matched in this order: the busiest paths (the book reads) first, since every router passed
+# costs its match attempts on each request (docs/performance.md, third pass, item 5). No
+# router's paths are another's (catalog and books share /books and do not overlap:
+# tests/integration/catalog/test_route_order.py), so the order only follows the traffic.
+ROUTERS = (
+    books_router,
+    health_router,
+    auth_router,
+    users_router,
+    orders_router,
+    files_router,
+    catalog_router,
+    realtime_router,
+)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     docs = settings.docs_enabled
@@ -91,21 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     register_error_handlers(app)
     body_limits = {**upload_body_limits(settings), **cover_body_limits(settings)}
     install_middleware(app, settings, body_limits=body_limits)
-    # Matched in this order: the busiest paths (the book reads) first, since every router
-    # passed costs its match attempts on each request (docs/performance.md, third pass, item 5).
-    # No router's paths are another's (catalog and books share /books and do not overlap:
-    # tests/integration/catalog/test_route_order.py), so the order only follows the traffic.
-    routers = (
-        books_router,
-        health_router,
-        auth_router,
-        users_router,
-        orders_router,
-        files_router,
-        catalog_router,
-        realtime_router,
-    )
-    for router in routers:
+    for router in ROUTERS:
         app.include_router(router)
     return app
 

@@ -4,13 +4,14 @@ from fastapi import Form
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
+from app.core.schema import RequestBody
 from app.users.schemas import Email
 
 # Both login doors bound the password before it is hashed (docs/decisions.md).
 MAX_LOGIN_PASSWORD_LENGTH = 1024
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(RequestBody):
     email: Email
     # No policy here: a login only compares, and 422 must not reveal the policy per account.
     password: str = Field(min_length=1, max_length=MAX_LOGIN_PASSWORD_LENGTH)
@@ -57,5 +58,5 @@ class TokenPair(BaseModel):
     expires_in: int
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(RequestBody):
     refresh_token: str = Field(min_length=1, max_length=4096)

@@ -18,7 +18,7 @@ from pydantic import (
 
 from app.books.isbn import ISBN_JSON_SCHEMA, normalise_isbn
 from app.books.models import MAX_STOCK
-from app.core.schema import AS_JSON_NUMBER, omitted_not_null
+from app.core.schema import AS_JSON_NUMBER, RequestBody, omitted_not_null
 from app.core.text import NoNul, Visible
 
 Title = Annotated[
@@ -64,7 +64,7 @@ Money = Annotated[
 ]
 
 
-class BookCreate(BaseModel):
+class BookCreate(RequestBody):
     title: Title
     author: Author
     isbn: Isbn
@@ -73,7 +73,7 @@ class BookCreate(BaseModel):
     stock: Stock = 0
 
 
-class BookUpdate(BaseModel):
+class BookUpdate(RequestBody):
     """PATCH body: any subset of BookCreate; an explicit null is allowed only where it may be."""
 
     # Left out or given, not null (the validator below); the schema says so (issue 15).

@@ -5,18 +5,18 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.core.db import MAX_ID
-from app.core.schema import AS_JSON_NUMBER
+from app.core.schema import AS_JSON_NUMBER, RequestBody
 from app.orders.models import OrderStatus
 
 JsonMoney = Annotated[Decimal, AS_JSON_NUMBER]
 
 
-class OrderLine(BaseModel):
+class OrderLine(RequestBody):
     book_id: Annotated[int, Field(ge=1, le=MAX_ID)]
     quantity: Annotated[int, Field(ge=1, le=100)]
 
 
-class OrderCreate(BaseModel):
+class OrderCreate(RequestBody):
     # `uniqueItems` states what JSON Schema can of "each book once" (issue 15): two equal lines.
     items: Annotated[
         list[OrderLine],

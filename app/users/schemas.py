@@ -12,7 +12,7 @@ from pydantic import (
     field_validator,
 )
 
-from app.core.schema import omitted_not_null
+from app.core.schema import RequestBody, omitted_not_null
 from app.core.text import NoNul, Visible
 from app.users.models import Role
 from app.users.password_policy import check_password_policy
@@ -37,7 +37,7 @@ def normalise_email(email: str) -> str:
 Email = Annotated[EmailStr, AfterValidator(normalise_email)]
 
 
-class UserCreate(BaseModel):
+class UserCreate(RequestBody):
     """Registration body; a `role` sent by the client is ignored like any unknown field."""
 
     name: Name
@@ -63,7 +63,7 @@ def _reject_null(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(RequestBody):
     """PATCH /users/me. `role`, `is_active` and `email` are not fields: sent, they are ignored."""
 
     # Left out or given, not null (the validator below); the schema says so (issue 15).
@@ -79,7 +79,7 @@ class UserUpdate(BaseModel):
     )
 
 
-class AdminUserUpdate(BaseModel):
+class AdminUserUpdate(RequestBody):
     """PATCH /admin/users/{id}: what only an admin may change."""
 
     role: Annotated[Role | None, omitted_not_null()] = None

@@ -116,6 +116,7 @@ class TestCreateBookValidation:
         [
             pytest.param(b"{not json", {"loc": ["body", 1], "type": "json_invalid"}, id="bad_json"),
             pytest.param(b"[]", {"loc": ["body"], "type": "model_attributes_type"}, id="array"),
+            pytest.param(b"0.5", {"loc": ["body"], "type": "model_attributes_type"}, id="fraction"),
         ],
     )
     @pytest.mark.auth("customer")

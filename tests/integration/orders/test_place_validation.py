@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.fixtures.auth import Principal
 from tests.support.data import CreateBook
+from tests.support.payloads import NOT_AN_OBJECT
 from tests.support.payloads.orders import line, new_order, order_rows, stocks
 
 BOOK = -1  # stands for the arranged book's id in the bodies below
@@ -96,6 +97,11 @@ class TestPlaceOrderValidation:
                     )
                 ],
                 id="book_id_zero",
+            ),
+            pytest.param(
+                {"items": [0.5]},
+                [error(["items", 0], NOT_AN_OBJECT["msg"], NOT_AN_OBJECT["type"])],
+                id="fraction_for_a_line",
             ),
             pytest.param({}, [error(["items"], "Field required", "missing")], id="no_items_field"),
             pytest.param(

@@ -11,6 +11,7 @@ from app.users.models import User
 from tests.fixtures.auth import Principal
 from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
+from tests.support.payloads import NON_OBJECT_BODIES, NOT_AN_OBJECT
 from tests.support.payloads.users import user_public
 from tests.support.tokens import jti_of, log_in, revoked_by_jti
 
@@ -149,6 +150,26 @@ class TestAdminUpdateUser:
         assert response.json() == {
             "detail": [{"loc": ["body", field], "msg": IsStr(), "type": error_type}]
         }
+
+    @pytest.mark.parametrize("content", NON_OBJECT_BODIES)
+    async def test_a_body_that_is_not_an_object_is_422_and_changes_nothing(
+        self,
+        as_admin: httpx.AsyncClient,
+        create_user: CreateUser,
+        db_session: AsyncSession,
+        content: str,
+    ) -> None:
+        user = await create_user(is_active=False)
+
+        response = await as_admin.patch(
+            f"/admin/users/{user.id}",
+            content=content,
+            headers={"Content-Type": "application/json"},
+        )
+
+        assert response.status_code == 422, response.text
+        assert response.json() == {"detail": [NOT_AN_OBJECT]}
+        assert await stored(db_session, user) == ("customer", False)
 
     @pytest.mark.parametrize(
         "user_id",

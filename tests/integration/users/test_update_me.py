@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.users.models import User
 from tests.factories import TEST_PASSWORD
 from tests.support.data import CreateUser
+from tests.support.payloads import NON_OBJECT_BODIES, NOT_AN_OBJECT
 from tests.support.payloads.users import user_public
 from tests.support.tokens import bearer, jti_of, log_in, revoked_by_jti
 
@@ -59,6 +60,17 @@ class TestUpdateName:
 
         assert response.status_code == 200, response.text
         assert response.json() == before
+
+    @pytest.mark.parametrize("content", NON_OBJECT_BODIES)
+    async def test_a_body_that_is_not_an_object_is_422(
+        self, client: httpx.AsyncClient, pair: dict[str, str], user: User, content: str
+    ) -> None:
+        headers = {**bearer(pair["access_token"]), "Content-Type": "application/json"}
+
+        response = await client.patch("/users/me", content=content, headers=headers)
+
+        assert response.status_code == 422, response.text
+        assert response.json() == {"detail": [NOT_AN_OBJECT]}
 
     async def test_email_and_is_active_in_the_body_are_ignored(
         self, client: httpx.AsyncClient, pair: dict[str, str], user: User, db_session: AsyncSession
