@@ -63,8 +63,9 @@ def field(form: FormData, name: str, adapter: TypeAdapter[T], *, many: bool = Fa
     """`form[name]` (every value when `many`) validated by `adapter`; a 422 as FastAPI's."""
     values = form.getlist(name)
     if not values:
-        missing = {"type": "missing", "loc": ("body", name), "msg": "Field required"}
-        raise RequestValidationError([{**missing, "input": None}])
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body", name), "msg": "Field required"}]
+        )
     try:
         return adapter.validate_python(values if many else values[-1])
     except ValidationError as error:

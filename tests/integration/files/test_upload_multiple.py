@@ -175,3 +175,29 @@ class TestUploadMultiple:
         assert storage.saves == 2
         assert tree(Path(settings.upload_dir)) == []
         assert await file_rows(db_session) == []
+
+
+# A file limit past the multipart overhead allowance, so that three files at it make a body
+# larger than /files/upload's own body limit (app/files/service.py body_limits).
+LIMIT = 128 * 1024
+
+
+class TestUploadMultipleLimit:
+    @pytest.fixture
+    def settings(self, settings: Settings) -> Settings:
+        """This class's apps are built with a 128 KiB file limit (middleware limits follow)."""
+        return settings.model_copy(update={"max_upload_bytes": LIMIT})
+
+    @pytest.mark.auth("customer")
+    async def test_files_at_the_limit_together_past_one_files_body_are_stored(
+        self, auth_client: httpx.AsyncClient, settings: Settings, db_session: AsyncSession
+    ) -> None:
+        response = await auth_client.post(
+            "/files/upload-multiple",
+            files=parts(*[(f"{index}.txt", b"a" * LIMIT) for index in range(3)]),
+        )
+
+        assert response.status_code == 201, response.text
+        assert [item["size"] for item in response.json()["files"]] == [LIMIT] * 3
+        assert len(tree(Path(settings.upload_dir))) == 3
+        assert len(await file_rows(db_session)) == 3

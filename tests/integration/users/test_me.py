@@ -15,6 +15,7 @@ from tests.support.data import CreateUser
 from tests.support.host import bearer_headers
 
 MakeToken = Callable[[Settings, User], str]
+LARGEST_ID = 2**31 - 1  # of a 32-bit key, as PostgreSQL keeps it
 
 
 def access_token(settings: Settings, user: User, *, now: datetime | None = None) -> str:
@@ -92,6 +93,40 @@ class TestReadMe:
         assert response.status_code == 401, response.text
         assert response.json() == {"detail": "Invalid token"}
         assert response.headers["WWW-Authenticate"] == "Bearer"
+
+    async def test_the_largest_id_of_the_column_is_found(
+        self, client: httpx.AsyncClient, create_user: CreateUser, settings: Settings
+    ) -> None:
+        user = await create_user(id=LARGEST_ID)
+
+        response = await client.get("/users/me", headers=bearer_headers(settings, user))
+
+        assert response.status_code == 200, response.text
+        assert response.json()["id"] == LARGEST_ID
+
+    # A validly signed token whose subject no row can have: a 401, never the driver's overflow.
+    @pytest.mark.parametrize(
+        "subject",
+        [
+            pytest.param(LARGEST_ID + 1, id="int32_max_plus_1"),
+            pytest.param(2**63, id="int64_max_plus_1"),
+        ],
+    )
+    async def test_a_subject_past_the_column_gets_401(
+        self, client: httpx.AsyncClient, settings: Settings, subject: int
+    ) -> None:
+        token = create_token(
+            settings,
+            subject=subject,
+            role="customer",
+            token_type=TokenType.ACCESS,
+            now=datetime.now(UTC),
+        )
+
+        response = await client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
+
+        assert response.status_code == 401, response.text
+        assert response.json() == {"detail": "Invalid token"}
 
     @pytest.mark.parametrize(
         "authorization",
