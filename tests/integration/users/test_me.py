@@ -115,13 +115,7 @@ class TestReadMe:
     async def test_a_subject_past_the_column_gets_401(
         self, client: httpx.AsyncClient, settings: Settings, subject: int
     ) -> None:
-        token = create_token(
-            settings,
-            subject=subject,
-            role="customer",
-            token_type=TokenType.ACCESS,
-            now=datetime.now(UTC),
-        )
+        token = access_token(settings, User(id=subject, role="customer"))  # a row never stored
 
         response = await client.get("/users/me", headers={"Authorization": f"Bearer {token}"})
 
